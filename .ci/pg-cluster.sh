@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 + pgvector cluster for the tests.
+#
+#   .ci/pg-cluster.sh start    initdb a fresh temp data dir, start it on a free port on 127.0.0.1 only,
+#                              create database ftf_test with the vector extension, run an HNSW smoke test,
+#                              and print `export FTF_TEST_DATABASE_URL=…` on stdout:
+#                                eval "$(.ci/pg-cluster.sh start)"
+#                              When this checkout's cluster is already running, just prints the line again.
+#   .ci/pg-cluster.sh url      print the URL of the running cluster
+#   .ci/pg-cluster.sh psql …   psql into ftf_test (extra arguments go to psql)
+#   .ci/pg-cluster.sh status   say whether it runs
+#   .ci/pg-cluster.sh stop     stop it and delete its data dir (no-op when none runs)
+#
+# PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user. Otherwise as you.
+# Trust authentication, loopback only: a test cluster, never a real one.
+#
+#   PG_CONFIG      pg_config of the server (default /usr/lib/postgresql/15/bin/pg_config)
+#   FTF_PG_PORT    first port to try (default 54329; the next free one up to +100 is taken)
+#   FTF_PG_STATE   state file (default .ci/.cache/pg-cluster.env in this checkout, git-ignored)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+STATE="${FTF_PG_STATE:-$CI_DIR/.cache/pg-cluster.env}"
+DB=ftf_test
+
+pg_bindir() {
+  [[ -x "$PG_CONFIG" ]] || die "no pg_config at $PG_CONFIG (is PostgreSQL 15 installed?)"
+  "$PG_CONFIG" --bindir
+}
+
+# Run a server-side command as the cluster's owner, from a directory that owner can read.
+as_owner() {
+  if [[ -n "${PG_OWNER:-}" ]]; then
+    (cd / && runuser -u "$PG_OWNER" -- "$@")
+  else
+    "$@"
+  fi
+}
+
+load_state() {
+  [[ -f "$STATE" ]] || return 1
+  # shellcheck source=/dev/null
+  source "$STATE"
+}
+
+is_running() {
+  load_state && [[ -d "$PG_TMP/data" ]] && as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" status >/dev/null 2>&1
+}
+
+url() { printf 'postgres://postgres@127.0.0.1:%s/%s' "$PG_PORT" "$DB"; }
+
+psql_() {
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+cmd_stop() {
+  if ! load_state; then
+    log "no test cluster recorded in $STATE"
+    return 0
+  fi
+  if [[ -d "$PG_TMP/data" ]]; then
+    if as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" status >/dev/null 2>&1; then
+      as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 30 stop >/dev/null ||
+        as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null
+      log "stopped the test cluster on port $PG_PORT"
+    fi
+  fi
+  case "$PG_TMP" in
+  */ftf-pg.*) rm -rf "$PG_TMP" ;; # only ever delete what we created
+  esac
+  rm -f "$STATE"
+}
+
+cmd_start() {
+  if is_running; then
+    log "test cluster already running on port $PG_PORT ($PG_TMP)"
+    echo "export FTF_TEST_DATABASE_URL=$(url)"
+    return 0
+  fi
+  cmd_stop >/dev/null 2>&1 || true # leftovers of a cluster that died
+
+  PG_BIN="$(pg_bindir)"
+  PG_OWNER=""
+  [[ $EUID -eq 0 ]] && PG_OWNER=postgres
+  PG_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ftf-pg.XXXXXX")"
+  [[ -n "$PG_OWNER" ]] && chown "$PG_OWNER:" "$PG_TMP"
+  chmod 700 "$PG_TMP"
+  PG_PORT=""
+  mkdir -p "$(dirname "$STATE")"
+  write_state
+  # Whatever goes wrong from here on, do not leave a half-started cluster behind.
+  trap 'rc=$?; if [[ $rc -ne 0 ]]; then log "start failed, cleaning up"; cmd_stop >/dev/null 2>&1 || true; fi' EXIT
+
+  log "initdb $PG_TMP/data ($("$PG_BIN/postgres" --version))"
+  as_owner "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  cat >>"$PG_TMP/data/postgresql.conf" <<EOF
+
+# --- .ci/pg-cluster.sh: a throwaway test cluster ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_TMP'
+maintenance_work_mem = '1GB'   # HNSW builds: 64 MB default is ~3x slower (DESIGN.md)
+fsync = off                    # throwaway data: durability buys nothing here
+synchronous_commit = off
+full_page_writes = off
+EOF
+
+  local port="${FTF_PG_PORT:-54329}" last=$((${FTF_PG_PORT:-54329} + 100))
+  while :; do
+    ((port <= last)) || die "no free port in ${FTF_PG_PORT:-54329}..$last"
+    if port_in_use "$port"; then
+      port=$((port + 1))
+      continue
+    fi
+    if as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
+      break
+    fi
+    if grep -q 'could not bind\|could not create any TCP/IP sockets\|Address already in use' "$PG_TMP/server.log"; then
+      log "port $port taken meanwhile, trying the next one"
+      port=$((port + 1))
+      continue
+    fi
+    tail -n 30 "$PG_TMP/server.log" >&2 || true
+    die "pg_ctl start failed"
+  done
+  PG_PORT="$port"
+  write_state
+  log "started on 127.0.0.1:$PG_PORT"
+
+  psql_ -d postgres -c "CREATE DATABASE $DB"
+  psql_ -d "$DB" -c 'CREATE EXTENSION IF NOT EXISTS vector'
+  smoke_test
+  trap - EXIT
+  echo "export FTF_TEST_DATABASE_URL=$(url)"
+}
+
+write_state() {
+  cat >"$STATE" <<EOF
+PG_BIN='$PG_BIN'
+PG_OWNER='$PG_OWNER'
+PG_TMP='$PG_TMP'
+PG_PORT='$PG_PORT'
+EOF
+}
+
+# Prove that pgvector works, HNSW index included; leaves nothing behind in ftf_test (rolled back).
+smoke_test() {
+  local out
+  out="$(psql_ -d "$DB" -At <<'SQL'
+BEGIN;
+CREATE TABLE ftf_ci_smoke (id int, v vector(3));
+INSERT INTO ftf_ci_smoke SELECT i, ARRAY[random(), random(), random()]::vector FROM generate_series(1, 1000) i;
+CREATE INDEX ftf_ci_smoke_hnsw ON ftf_ci_smoke USING hnsw (v vector_cosine_ops);
+SET LOCAL enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM ftf_ci_smoke ORDER BY v <=> '[1,2,3]' LIMIT 5;
+SELECT 'nearest=' || count(*) FROM (SELECT id FROM ftf_ci_smoke ORDER BY v <=> '[1,2,3]' LIMIT 5) n;
+SELECT 'extversion=' || extversion FROM pg_extension WHERE extname = 'vector';
+SELECT 'distance=' || round(('[1,2,3]'::vector <=> '[1,2,4]')::numeric, 6);
+SELECT 'distance_ok=' || (abs(('[1,2,3]'::vector <=> '[1,2,4]') - 0.0085399) < 1e-5);
+ROLLBACK;
+SQL
+)"
+  grep -q 'Index Scan using ftf_ci_smoke_hnsw' <<<"$out" || die "HNSW index not used by the smoke query:"$'\n'"$out"
+  grep -qx 'nearest=5' <<<"$out" || die "HNSW search returned the wrong row count:"$'\n'"$out"
+  grep -q 'distance_ok=true' <<<"$out" || die "unexpected cosine distance:"$'\n'"$out"
+  log "pgvector smoke test passed: $(grep -E '^(extversion|distance)=' <<<"$out" | paste -sd' '), HNSW index scan used"
+}
+
+case "${1:-}" in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status)
+  if is_running; then
+    log "running on 127.0.0.1:$PG_PORT, data in $PG_TMP/data"
+    echo "$(url)"
+  else
+    log "not running"
+    exit 3
+  fi
+  ;;
+url)
+  is_running || die "no test cluster running (start one with: .ci/pg-cluster.sh start)"
+  url
+  echo
+  ;;
+psql)
+  shift
+  is_running || die "no test cluster running (start one with: .ci/pg-cluster.sh start)"
+  "$PG_BIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" "$@"
+  ;;
+*)
+  echo "usage: $0 start|stop|status|url|psql [psql args…]" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,47 @@
+import { FindThisFitError } from '../errors.js';
+
+/** A model folder lacks a file the model needs. Names the folder and the file. */
+export class ModelFilesMissingError extends FindThisFitError {
+  readonly modelDir: string;
+  readonly file: string;
+  constructor(modelDir: string, file: string, hint: string) {
+    super('model_files_missing', `Model folder "${modelDir}" has no "${file}". ${hint}`);
+    this.modelDir = modelDir;
+    this.file = file;
+  }
+}
+
+/** The model could not be loaded (hub unreachable, corrupt ONNX file, unsupported device…). */
+export class ModelLoadError extends FindThisFitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('model_load_failed', message, options);
+  }
+}
+
+/** The model folder contradicts its preset (other family, other preprocessing): vectors would be wrong. */
+export class ModelContractError extends FindThisFitError {
+  constructor(message: string) {
+    super('model_contract_violation', message);
+  }
+}
+
+/** An input that is not a decodable image (corrupt bytes, unsupported type, unreachable URL). */
+export class UnreadableImageError extends FindThisFitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unreadable_image', message, options);
+  }
+}
+
+/** Options that cannot work together or in this runtime. */
+export class EmbedderConfigError extends FindThisFitError {
+  constructor(message: string) {
+    super('invalid_embedder_options', message);
+  }
+}
+
+/** The embedder was used after `dispose()`. */
+export class EmbedderDisposedError extends FindThisFitError {
+  constructor() {
+    super('embedder_disposed', 'This embedder has been disposed; create a new one.');
+  }
+}

@@ -1,0 +1,18 @@
+export { FindThisFitError, isFindThisFitError } from '../errors.js';
+export { DimensionMismatchError, InvalidVectorError, UnknownPresetError } from './errors.js';
+export { describeFingerprint, fingerprintOf, isFingerprint } from './fingerprint.js';
+export { cosineSimilarity, l2Normalize } from './normalize.js';
+export {
+  DEFAULT_PRESET,
+  FIXTURE_GENERATOR_REVISION,
+  getPreset,
+  isPresetName,
+  type ModelDtype,
+  type ModelFamily,
+  type ModelPreset,
+  PRESETS,
+  type Preprocessing,
+  type PresetName,
+  REAL_PRESETS,
+  type TextPreprocessing,
+} from './presets.js';

@@ -1,0 +1,79 @@
+// A tiny page that exposes the real embedder to the browser tests and the Chromium benchmark.
+import { createEmbedder, type Embedder, type EmbedderDevice, type ModelPreset } from '../../../src/embedder/index.js';
+
+export interface PageOptions {
+  preset: string | ModelPreset;
+  modelDir: string;
+  dtype?: 'fp32' | 'q8';
+  device?: EmbedderDevice;
+  threads?: number;
+}
+
+let embedder: Embedder | undefined;
+
+async function load(options: PageOptions) {
+  await embedder?.dispose();
+  const started = performance.now();
+  embedder = await createEmbedder({ ...options, device: options.device ?? 'wasm', wasmPaths: '/ort/' });
+  return { loadMs: performance.now() - started, device: embedder.device, fingerprint: embedder.fingerprint };
+}
+
+async function blobOf(url: string): Promise<Blob> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.blob();
+}
+
+/** Every browser input kind for one image, to check they all embed alike. */
+async function inputKinds(url: string) {
+  const blob = await blobOf(url);
+  const bitmap = await createImageBitmap(blob);
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const context = canvas.getContext('2d')!;
+  context.drawImage(bitmap, 0, 0);
+  const image = new Image();
+  image.src = URL.createObjectURL(blob);
+  await image.decode();
+  return {
+    blob,
+    file: new File([blob], 'photo.png', { type: blob.type }),
+    bitmap,
+    canvas,
+    imageData: context.getImageData(0, 0, canvas.width, canvas.height),
+    img: image,
+    url: new URL(url, location.href).href,
+  };
+}
+
+const api = {
+  load,
+  async embedUrls(urls: string[]): Promise<number[][]> {
+    const vectors = await embedder!.embedImages(await Promise.all(urls.map(blobOf)));
+    return vectors.map((v) => Array.from(v));
+  },
+  async embedEveryKind(url: string): Promise<Record<string, number[]>> {
+    const out: Record<string, number[]> = {};
+    for (const [kind, input] of Object.entries(await inputKinds(url))) out[kind] = Array.from(await embedder!.embedImage(input));
+    return out;
+  },
+  async embedText(text: string): Promise<number[]> {
+    return Array.from(await embedder!.embedText(text));
+  },
+  /** Median per-image latency of `runs` single-image calls after `warmup` calls. */
+  async latency(url: string, runs: number, warmup = 2): Promise<number[]> {
+    const blob = await blobOf(url);
+    for (let i = 0; i < warmup; i++) await embedder!.embedImage(blob);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      await embedder!.embedImage(blob);
+      times.push(performance.now() - started);
+    }
+    return times;
+  },
+};
+
+(window as unknown as { ftf: typeof api }).ftf = api;
+document.title = 'ready';

@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: {
+      index: 'src/index.ts',
+      'model/index': 'src/model/index.ts',
+      'embedder/index': 'src/embedder/index.ts',
+      'fixture/index': 'src/fixture/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    splitting: false,
+  },
+  {
+    entry: { 'cli/models': 'src/cli/models.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
