@@ -5,8 +5,8 @@
 #                  Default: /var/cache/ftf-ci when writable (so a second clone on the same machine reuses it),
 #                  else ${XDG_CACHE_HOME:-~/.cache}/ftf-ci.
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$CI_DIR/.." && pwd)"
 
 if [[ -z "${FTF_CI_CACHE:-}" ]]; then
   if mkdir -p /var/cache/ftf-ci 2>/dev/null && [[ -w /var/cache/ftf-ci ]]; then

@@ -176,7 +176,8 @@ stop) cmd_stop ;;
 status)
   if is_running; then
     log "running on 127.0.0.1:$PG_PORT, data in $PG_TMP/data"
-    echo "$(url)"
+    url
+    echo
   else
     log "not running"
     exit 3

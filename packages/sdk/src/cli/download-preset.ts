@@ -36,15 +36,18 @@ async function downloadFile(url: string, target: string, label: string, optional
   const total = Number(response.headers.get('content-length')) || undefined;
   const line = createProgressLine(label);
   let loaded = 0;
-  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    loaded += chunk.length;
-    line.update(loaded, total);
-  });
+  const countBytes = async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      loaded += chunk.length;
+      line.update(loaded, total);
+      yield chunk;
+    }
+  };
   await mkdir(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   try {
-    await pipeline(body, createWriteStream(partial));
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), countBytes, createWriteStream(partial));
+    if (total !== undefined && loaded !== total) throw new Error(`got ${loaded} of ${total} bytes`);
   } catch (error) {
     await rm(partial, { force: true });
     throw new HubUnreachableError(`Download of ${url} failed: ${(error as Error).message}`, { cause: error });

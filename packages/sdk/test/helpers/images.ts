@@ -55,7 +55,10 @@ export function syntheticPhoto(seed: number, width = 320, height = 400): RawPhot
   return { width, height, pixels };
 }
 
-/** A garment of one colour on an off-white background, the kind of photo a colour query should find. */
+/**
+ * A garment of one colour on a studio-grey background, the kind of photo a colour query should find.
+ * Mid-grey is (almost) the models' normalisation mean, so the background adds little to the direction.
+ */
 export function colourGarmentPhoto(rgb: readonly [number, number, number], width = 240, height = 300): RawPhoto {
   const pixels = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
@@ -63,7 +66,7 @@ export function colourGarmentPhoto(rgb: readonly [number, number, number], width
       const dx = (x - width / 2) / (width * 0.4);
       const dy = (y - height / 2) / (height * 0.42);
       const inside = Math.abs(dx) <= 1 && Math.abs(dy) <= 1;
-      const value = inside ? rgb : ([240, 238, 235] as const);
+      const value = inside ? rgb : ([124, 120, 112] as const);
       pixels.set(value, (y * width + x) * 3);
     }
   }

@@ -1,0 +1,143 @@
+// pnpm bench:embed — latency and throughput of the full-size (randomly initialised) ViT-B/32 and ViT-B/16
+// architectures, q8 and fp32, in Node (onnxruntime-node, 1 and 2 threads) and in headless Chromium (WASM).
+// Random weights cost exactly what trained ones do, so these numbers stand for the real presets.
+// Options: --runs N (default 10), --skip-browser, --arch vit-b32-clip|vit-b16-siglip, --json FILE.
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { copyOrtWasmAssets } from '../src/cli/ort-assets.js';
+import { createEmbedder, FIXTURE_GENERATOR_REVISION, type ModelPreset, PRESETS } from '../src/embedder/index.js';
+import { type RandomVitArch, writeRandomVit } from '../src/fixture/index.js';
+import { buildTestPage } from '../test/helpers/build-page.js';
+import { launchChromium } from '../test/helpers/chromium.js';
+import { encode, syntheticPhoto } from '../test/helpers/images.js';
+import { MODELS_DIR } from '../test/helpers/paths.js';
+import { serveStatic } from '../test/helpers/static-server.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '10' },
+    'skip-browser': { type: 'boolean', default: false },
+    arch: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const RUNS = Math.max(10, Number(values.runs));
+const DTYPES = ['q8', 'fp32'] as const;
+
+/** The real presets' contract (dims, preprocessing) with the generated random weights. */
+const ARCHS: Record<RandomVitArch, ModelPreset> = {
+  'vit-b32-clip': { ...PRESETS['clip-vit-b32'], name: 'random-vit-b32', modelId: 'generated/vit-b32-clip', revision: FIXTURE_GENERATOR_REVISION },
+  'vit-b16-siglip': { ...PRESETS['siglip-b16'], name: 'random-vit-b16', modelId: 'generated/vit-b16-siglip', revision: FIXTURE_GENERATOR_REVISION },
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+interface Row {
+  arch: RandomVitArch;
+  dtype: string;
+  runtime: string;
+  loadMs: number;
+  medianMs: number;
+  imagesPerSecond?: number;
+}
+
+async function ensureModel(arch: RandomVitArch): Promise<string> {
+  const dir = resolve(MODELS_DIR, arch);
+  if (!existsSync(join(dir, 'find-this-fit.json'))) {
+    process.stderr.write(`generating ${arch} (random weights) into ${dir}…\n`);
+    await writeRandomVit(dir, { arch, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+  }
+  return dir;
+}
+
+async function benchNode(arch: RandomVitArch, dir: string, photos: Buffer[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const dtype of DTYPES) {
+    for (const threads of [1, 2]) {
+      const started = performance.now();
+      const embedder = await createEmbedder({ preset: ARCHS[arch], modelDir: dir, dtype, threads, batchSize: 8 });
+      const loadMs = performance.now() - started;
+      for (let i = 0; i < 2; i++) await embedder.embedImage(photos[i]!);
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        await embedder.embedImage(photos[i % photos.length]!);
+        times.push(performance.now() - t);
+      }
+      const batches = 3;
+      const t = performance.now();
+      for (let b = 0; b < batches; b++) await embedder.embedImages(photos.slice(0, 8));
+      const imagesPerSecond = (batches * 8) / ((performance.now() - t) / 1000);
+      await embedder.dispose();
+      const row = { arch, dtype, runtime: `node ${threads} thread${threads > 1 ? 's' : ''}`, loadMs, medianMs: median(times), imagesPerSecond };
+      process.stderr.write(`${JSON.stringify(row)}\n`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+async function benchBrowser(archs: RandomVitArch[], photos: Buffer[]): Promise<{ rows: Row[]; version: string }> {
+  const work = await mkdtemp(join(tmpdir(), 'ftf-bench-'));
+  const images = join(work, 'images');
+  await mkdir(images);
+  await writeFile(join(images, '0.png'), photos[0]!);
+  await copyOrtWasmAssets(join(work, 'ort'));
+  const dist = await buildTestPage(resolve(import.meta.dirname, '../test/browser/page'));
+  const server = await serveStatic({ '/': dist, '/models/': MODELS_DIR, '/ort/': join(work, 'ort'), '/images/': images });
+  const browser = await launchChromium();
+  const rows: Row[] = [];
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.title === 'ready');
+    for (const arch of archs) {
+      for (const dtype of DTYPES) {
+        const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, dtype, device: 'wasm' };
+        const loaded = await page.evaluate((o) => (window as any).ftf.load(o), options);
+        const times: number[] = await page.evaluate((runs) => (window as any).ftf.latency('/images/0.png', runs), RUNS);
+        const row = { arch, dtype, runtime: 'chromium wasm', loadMs: loaded.loadMs, medianMs: median(times) };
+        process.stderr.write(`${JSON.stringify(row)}\n`);
+        rows.push(row);
+      }
+    }
+    return { rows, version: browser.version() };
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const archs = (values.arch ? [values.arch] : Object.keys(ARCHS)) as RandomVitArch[];
+const photos = await Promise.all(Array.from({ length: 8 }, (_, i) => encode(syntheticPhoto(500 + i), 'jpeg')));
+const rows: Row[] = [];
+for (const arch of archs) rows.push(...(await benchNode(arch, await ensureModel(arch), photos)));
+let chromium = 'skipped';
+if (!values['skip-browser']) {
+  const browser = await benchBrowser(archs, photos);
+  rows.push(...browser.rows);
+  chromium = browser.version;
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Chromium ${chromium}`;
+const lines = [
+  `Machine: ${machine}`,
+  `Runs per cell: ${RUNS} (median, after 2 warm-up calls); throughput: 3 batches of 8.`,
+  '',
+  '| model | dtype | runtime | load (ms) | latency batch 1 (ms, median) | throughput batch 8 (img/s) |',
+  '|---|---|---|---:|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${ARCHS[r.arch].name} (${r.arch}) | ${r.dtype} | ${r.runtime} | ${r.loadMs.toFixed(0)} | ${r.medianMs.toFixed(1)} | ${r.imagesPerSecond?.toFixed(1) ?? '–'} |`,
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+if (values.json) await writeFile(values.json, JSON.stringify({ machine, runs: RUNS, rows }, null, 2));
