@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
     globalSetup: ['scripts/generate-test-models.ts'],
   },
 });

@@ -3,7 +3,7 @@
 // Random weights cost exactly what trained ones do, so these numbers stand for the real presets.
 // Options: --runs N (default 10), --skip-browser, --arch vit-b32-clip|vit-b16-siglip, --json FILE.
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,8 +29,18 @@ const DTYPES = ['q8', 'fp32'] as const;
 
 /** The real presets' contract (dims, preprocessing) with the generated random weights. */
 const ARCHS: Record<RandomVitArch, ModelPreset> = {
-  'vit-b32-clip': { ...PRESETS['clip-vit-b32'], name: 'random-vit-b32', modelId: 'generated/vit-b32-clip', revision: FIXTURE_GENERATOR_REVISION },
-  'vit-b16-siglip': { ...PRESETS['siglip-b16'], name: 'random-vit-b16', modelId: 'generated/vit-b16-siglip', revision: FIXTURE_GENERATOR_REVISION },
+  'vit-b32-clip': {
+    ...PRESETS['clip-vit-b32'],
+    name: 'random-vit-b32',
+    modelId: 'generated/vit-b32-clip',
+    revision: FIXTURE_GENERATOR_REVISION,
+  },
+  'vit-b16-siglip': {
+    ...PRESETS['siglip-b16'],
+    name: 'random-vit-b16',
+    modelId: 'generated/vit-b16-siglip',
+    revision: FIXTURE_GENERATOR_REVISION,
+  },
 };
 
 const median = (xs: number[]) => {
@@ -76,7 +86,14 @@ async function benchNode(arch: RandomVitArch, dir: string, photos: Buffer[]): Pr
       for (let b = 0; b < batches; b++) await embedder.embedImages(photos.slice(0, 8));
       const imagesPerSecond = (batches * 8) / ((performance.now() - t) / 1000);
       await embedder.dispose();
-      const row = { arch, dtype, runtime: `node ${threads} thread${threads > 1 ? 's' : ''}`, loadMs, medianMs: median(times), imagesPerSecond };
+      const row = {
+        arch,
+        dtype,
+        runtime: `node ${threads} thread${threads > 1 ? 's' : ''}`,
+        loadMs,
+        medianMs: median(times),
+        imagesPerSecond,
+      };
       process.stderr.write(`${JSON.stringify(row)}\n`);
       rows.push(row);
     }
@@ -91,7 +108,12 @@ async function benchBrowser(archs: RandomVitArch[], photos: Buffer[]): Promise<{
   await writeFile(join(images, '0.png'), photos[0]!);
   await copyOrtWasmAssets(join(work, 'ort'));
   const dist = await buildTestPage(resolve(import.meta.dirname, '../test/browser/page'));
-  const server = await serveStatic({ '/': dist, '/models/': MODELS_DIR, '/ort/': join(work, 'ort'), '/images/': images });
+  const server = await serveStatic({
+    '/': dist,
+    '/models/': MODELS_DIR,
+    '/ort/': join(work, 'ort'),
+    '/images/': images,
+  });
   const browser = await launchChromium();
   const rows: Row[] = [];
   try {
@@ -100,9 +122,9 @@ async function benchBrowser(archs: RandomVitArch[], photos: Buffer[]): Promise<{
     await page.waitForFunction(() => document.title === 'ready');
     for (const arch of archs) {
       for (const dtype of DTYPES) {
-        const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, dtype, device: 'wasm' };
-        const loaded = await page.evaluate((o) => (window as any).ftf.load(o), options);
-        const times: number[] = await page.evaluate((runs) => (window as any).ftf.latency('/images/0.png', runs), RUNS);
+        const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, dtype, device: 'wasm' as const };
+        const loaded = await page.evaluate((o) => window.ftf.load(o), options);
+        const times: number[] = await page.evaluate((runs) => window.ftf.latency('/images/0.png', runs), RUNS);
         const row = { arch, dtype, runtime: 'chromium wasm', loadMs: loaded.loadMs, medianMs: median(times) };
         process.stderr.write(`${JSON.stringify(row)}\n`);
         rows.push(row);

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { FindThisFitError } from '../errors.js';
 import { textFiles, visionFiles } from '../embedder/model-files.js';
+import { FindThisFitError } from '../errors.js';
 import { fingerprintOf } from '../model/fingerprint.js';
 import type { ModelPreset } from '../model/presets.js';
 import { createProgressLine } from './progress-line.js';
@@ -46,7 +46,11 @@ async function downloadFile(url: string, target: string, label: string, optional
   await mkdir(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), countBytes, createWriteStream(partial));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      countBytes,
+      createWriteStream(partial),
+    );
     if (total !== undefined && loaded !== total) throw new Error(`got ${loaded} of ${total} bytes`);
   } catch (error) {
     await rm(partial, { force: true });
@@ -66,10 +70,23 @@ export async function downloadPreset(preset: ModelPreset, outDir: string): Promi
   const files = [...visionFiles(preset.dtype), ...textFiles(preset.dtype)];
   for (const file of [...files, ...OPTIONAL_FILES]) {
     const target = join(dir, file);
-    if (await stat(target).then(() => true, () => false)) continue;
+    if (
+      await stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await downloadFile(hubUrl(preset, file), target, `${preset.name}/${file}`, OPTIONAL_FILES.includes(file));
   }
-  const manifest = { kind: 'download', preset: preset.name, modelId: preset.modelId, revision: preset.revision, dtype: preset.dtype, fingerprint: fingerprintOf(preset) };
+  const manifest = {
+    kind: 'download',
+    preset: preset.name,
+    modelId: preset.modelId,
+    revision: preset.revision,
+    dtype: preset.dtype,
+    fingerprint: fingerprintOf(preset),
+  };
   await writeFile(join(dir, 'find-this-fit.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
 }

@@ -28,7 +28,11 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, arch: { type: 'string', default: 'all' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      out: { type: 'string' },
+      arch: { type: 'string', default: 'all' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, argument] = positionals;
   const out = resolve(values.out ?? process.env.FTF_MODELS_DIR ?? '.models');
@@ -39,13 +43,19 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'list':
       for (const preset of Object.values(PRESETS)) {
-        process.stdout.write(`${preset.name.padEnd(16)} ${String(preset.dim).padStart(4)}-d  ${fingerprintOf(preset).padEnd(34)} ${preset.description}\n`);
+        process.stdout.write(
+          `${preset.name.padEnd(16)} ${String(preset.dim).padStart(4)}-d  ${fingerprintOf(preset).padEnd(34)} ${preset.description}\n`,
+        );
       }
       return 0;
     case 'fixture':
       for (const family of ['clip', 'siglip'] as const) {
         const preset = family === 'clip' ? PRESETS.fixture : PRESETS['fixture-siglip'];
-        const model = await writeFixtureModel(resolve(out, preset.name), { family, dim: preset.dim, imageSize: preset.imageSize });
+        const model = await writeFixtureModel(resolve(out, preset.name), {
+          family,
+          dim: preset.dim,
+          imageSize: preset.imageSize,
+        });
         const bytes = model.files.reduce((sum, file) => sum + file.bytes, 0);
         process.stdout.write(`${preset.name}: ${model.files.length} files, ${formatBytes(bytes)} → ${model.dir}\n`);
       }
@@ -54,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
       const archs = values.arch === 'all' ? (['vit-b32-clip', 'vit-b16-siglip'] as const) : [values.arch];
       for (const arch of archs) {
         if (arch !== 'vit-b32-clip' && arch !== 'vit-b16-siglip') throw new Error(`Unknown --arch "${arch}".`);
-        const model = await writeRandomVit(resolve(out, arch), { arch, onProgress: (m) => process.stderr.write(`${arch}: ${m}\n`) });
+        const model = await writeRandomVit(resolve(out, arch), {
+          arch,
+          onProgress: (m) => process.stderr.write(`${arch}: ${m}\n`),
+        });
         for (const file of model.files) process.stdout.write(`${arch}/${file.path}: ${formatBytes(file.bytes)}\n`);
       }
       return 0;

@@ -42,7 +42,11 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('request', (request) => {
-    if (!request.url().startsWith(server.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) {
+    if (
+      !request.url().startsWith(server.url) &&
+      !request.url().startsWith('blob:') &&
+      !request.url().startsWith('data:')
+    ) {
       foreignRequests.push(request.url());
     }
   });
@@ -60,7 +64,7 @@ describe('browser ↔ Node parity (headless Chromium, WASM)', () => {
   it('loads the same model, by fingerprint, on WASM when there is no GPU', async () => {
     fixtureDir();
     const loaded = await page.evaluate(() =>
-      (window as any).ftf.load({ preset: 'fixture', modelDir: '/models/fixture', device: 'auto', threads: 1 }),
+      window.ftf.load({ preset: 'fixture', modelDir: '/models/fixture', device: 'auto', threads: 1 }),
     );
     expect(loaded.device).toBe('wasm');
     expect(loaded.fingerprint).toBe('fixture.q8.bc2939fc315d');
@@ -68,20 +72,22 @@ describe('browser ↔ Node parity (headless Chromium, WASM)', () => {
 
   it(`embeds the same ${COUNT} photos with cosine ≥ 0.99 each`, async () => {
     const urls = Array.from({ length: COUNT }, (_, i) => `/images/${i}.png`);
-    const browserVectors: number[][] = await page.evaluate((u) => (window as any).ftf.embedUrls(u), urls);
+    const browserVectors: number[][] = await page.evaluate((u) => window.ftf.embedUrls(u), urls);
     expect(browserVectors).toHaveLength(COUNT);
     const cosines = browserVectors.map((v, i) => cosineSimilarity(v, nodeVectors[i]!));
-    console.info(`parity cosine min ${Math.min(...cosines).toFixed(5)} mean ${(cosines.reduce((a, b) => a + b) / COUNT).toFixed(5)}`);
+    console.info(
+      `parity cosine min ${Math.min(...cosines).toFixed(5)} mean ${(cosines.reduce((a, b) => a + b) / COUNT).toFixed(5)}`,
+    );
     for (const cosine of cosines) expect(cosine).toBeGreaterThanOrEqual(0.99);
   });
 
   it('embeds text like Node does (same tokenizer, same encoder)', async () => {
-    const vector: number[] = await page.evaluate(() => (window as any).ftf.embedText('a navy jacket'));
+    const vector: number[] = await page.evaluate(() => window.ftf.embedText('a navy jacket'));
     expect(cosineSimilarity(vector, nodeText)).toBeGreaterThanOrEqual(0.999);
   });
 
   it('accepts Blob, File, ImageBitmap, canvas, ImageData, <img> and URL alike', async () => {
-    const kinds: Record<string, number[]> = await page.evaluate(() => (window as any).ftf.embedEveryKind('/images/4.png'));
+    const kinds: Record<string, number[]> = await page.evaluate(() => window.ftf.embedEveryKind('/images/4.png'));
     expect(Object.keys(kinds).sort()).toEqual(['bitmap', 'blob', 'canvas', 'file', 'imageData', 'img', 'url']);
     for (const [kind, vector] of Object.entries(kinds)) {
       expect(cosineSimilarity(vector, kinds.blob!), kind).toBeGreaterThan(0.999);

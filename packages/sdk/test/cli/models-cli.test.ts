@@ -33,7 +33,9 @@ describe('ftf-models', () => {
     const { code, stdout } = await cli(['list']);
     expect(code).toBe(0);
     for (const preset of Object.values(PRESETS)) {
-      expect(stdout).toMatch(new RegExp(`^${preset.name}\\s+${preset.dim}-d\\s+${fingerprintOf(preset).replaceAll('.', '\\.')}`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(`^${preset.name}\\s+${preset.dim}-d\\s+${fingerprintOf(preset).replaceAll('.', '\\.')}`, 'm'),
+      );
     }
   });
 

@@ -1,12 +1,19 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cosineSimilarity,
+  createEmbedder,
+  type Embedder,
+  fingerprintOf,
+  getPreset,
+  type ModelProgress,
+} from '../../src/embedder/index.js';
 import { COLOUR_WORDS } from '../../src/fixture/index.js';
-import { cosineSimilarity, createEmbedder, type Embedder, fingerprintOf, getPreset, type ModelProgress } from '../../src/embedder/index.js';
 import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '../helpers/images.js';
 import { fixtureDir } from '../helpers/paths.js';
 
@@ -17,7 +24,12 @@ let originals: Float32Array[];
 const progress: ModelProgress[] = [];
 
 beforeAll(async () => {
-  q8 = await createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), threads: 1, onProgress: (e) => progress.push(e) });
+  q8 = await createEmbedder({
+    preset: 'fixture',
+    modelDir: fixtureDir(),
+    threads: 1,
+    onProgress: (e) => progress.push(e),
+  });
   pngs = await Promise.all(photos.map((p) => encode(p)));
   originals = await q8.embedImages(pngs);
 });
@@ -119,8 +131,8 @@ describe('embedder on the generated fixture model (transformers.js, onnxruntime-
     it.each([
       ['a Buffer', () => pngs[3]!],
       ['a Uint8Array view', () => new Uint8Array(pngs[3]!.buffer, pngs[3]!.byteOffset, pngs[3]!.byteLength)],
-      ['an ArrayBuffer', () => pngs[3]!.buffer.slice(pngs[3]!.byteOffset, pngs[3]!.byteOffset + pngs[3]!.byteLength)],
-      ['a Blob', () => new Blob([pngs[3]!])],
+      ['an ArrayBuffer', () => new Uint8Array(pngs[3]!).buffer],
+      ['a Blob', () => new Blob([new Uint8Array(pngs[3]!)])],
       ['a file path', () => file],
       ['a file: URL', () => pathToFileURL(file)],
       ['an http URL', () => `${baseUrl}/photo.png`],
@@ -130,7 +142,11 @@ describe('embedder on the generated fixture model (transformers.js, onnxruntime-
   });
 
   it('loads the SigLIP-family fixture through SiglipVisionModel with its own fingerprint', async () => {
-    const siglip = await createEmbedder({ preset: 'fixture-siglip', modelDir: fixtureDir('fixture-siglip'), threads: 1 });
+    const siglip = await createEmbedder({
+      preset: 'fixture-siglip',
+      modelDir: fixtureDir('fixture-siglip'),
+      threads: 1,
+    });
     try {
       expect(siglip.fingerprint).not.toBe(q8.fingerprint);
       const [a, b] = await siglip.embedImages([pngs[0]!, await cropAndReencode(photos[0]!, 0.05)]);

@@ -106,18 +106,27 @@ describe('embedder errors are clear and typed', () => {
     const error = await rejection(createEmbedder({ preset: 'fixture-siglip', modelDir: fixtureDir('fixture') }));
     expect(error).toBeInstanceOf(ModelContractError);
     expect(error.message).toContain('"clip" model');
-    const skewed = { ...getPreset('fixture'), preprocess: { ...getPreset('fixture').preprocess, mean: [0.5, 0.5, 0.5] as const } };
+    const skewed = {
+      ...getPreset('fixture'),
+      preprocess: { ...getPreset('fixture').preprocess, mean: [0.5, 0.5, 0.5] as const },
+    };
     const error2 = await rejection(createEmbedder({ preset: skewed, modelDir: fixtureDir() }));
     expect(error2).toBeInstanceOf(ModelContractError);
     expect(error2.message).toContain('image_mean');
   });
 
   it('browser devices in Node, bad batch sizes, empty text, use after dispose', async () => {
-    expect(await rejection(createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), device: 'webgpu' }))).toBeInstanceOf(EmbedderConfigError);
-    expect(await rejection(createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), batchSize: 0 }))).toBeInstanceOf(EmbedderConfigError);
+    expect(
+      await rejection(createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), device: 'webgpu' })),
+    ).toBeInstanceOf(EmbedderConfigError);
+    expect(await rejection(createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), batchSize: 0 }))).toBeInstanceOf(
+      EmbedderConfigError,
+    );
     expect(await rejection(embedder.embedText('  '))).toBeInstanceOf(EmbedderConfigError);
     const shortLived = await createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), threads: 1 });
     await shortLived.dispose();
-    expect(await rejection(shortLived.embedImage(await encode(syntheticPhoto(2))))).toBeInstanceOf(EmbedderDisposedError);
+    expect(await rejection(shortLived.embedImage(await encode(syntheticPhoto(2))))).toBeInstanceOf(
+      EmbedderDisposedError,
+    );
   });
 });

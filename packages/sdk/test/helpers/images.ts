@@ -84,7 +84,12 @@ export async function cropAndReencode(photo: RawPhoto, fraction: number): Promis
   const width = Math.round(photo.width * keep);
   const height = Math.round(photo.height * keep);
   return sharp(Buffer.from(photo.pixels), { raw: { width: photo.width, height: photo.height, channels: 3 } })
-    .extract({ left: Math.floor((photo.width - width) / 2), top: Math.floor((photo.height - height) / 2), width, height })
+    .extract({
+      left: Math.floor((photo.width - width) / 2),
+      top: Math.floor((photo.height - height) / 2),
+      width,
+      height,
+    })
     .jpeg({ quality: 85 })
     .toBuffer();
 }

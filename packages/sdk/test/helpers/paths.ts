@@ -9,7 +9,9 @@ export const MODELS_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_DIR ?? '.mod
 export function fixtureDir(name: 'fixture' | 'fixture-siglip' = 'fixture'): string {
   const dir = resolve(MODELS_DIR, name);
   if (!existsSync(resolve(dir, 'find-this-fit.json'))) {
-    throw new Error(`Fixture model missing at ${dir}: run \`pnpm models:fixture\` (or \`pnpm test\`, which generates it).`);
+    throw new Error(
+      `Fixture model missing at ${dir}: run \`pnpm models:fixture\` (or \`pnpm test\`, which generates it).`,
+    );
   }
   return dir;
 }

@@ -30,8 +30,9 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const prefix = prefixes.find((p) => path.startsWith(p));
     const root = prefix === undefined ? undefined : mounts[prefix];
-    const file = root && normalize(join(root, path.slice(prefix!.length) || 'index.html'));
-    const info = file?.startsWith(normalize(root!) + sep) || file === root ? await stat(file).catch(() => undefined) : undefined;
+    const file = root === undefined ? undefined : normalize(join(root, path.slice(prefix!.length) || 'index.html'));
+    const confined = root && file?.startsWith(normalize(root) + sep);
+    const info = confined && file ? await stat(file).catch(() => undefined) : undefined;
     if (!file || !info?.isFile()) {
       res.writeHead(404).end();
       return;

@@ -17,9 +17,20 @@ import {
 describe('presets', () => {
   it('defaults to SigLIP base patch16 at 768-d q8, with CLIP ViT-B/32 as the fast preset', () => {
     expect(DEFAULT_PRESET).toBe('siglip-b16');
-    expect(PRESETS['siglip-b16']).toMatchObject({ modelId: 'Xenova/siglip-base-patch16-224', dim: 768, dtype: 'q8', family: 'siglip' });
-    expect(PRESETS['clip-vit-b32']).toMatchObject({ modelId: 'Xenova/clip-vit-base-patch32', dim: 512, dtype: 'q8', family: 'clip' });
-    for (const preset of Object.values(PRESETS)) expect(preset.revision).toMatch(/^[0-9a-f]{40}$|^find-this-fit-fixture@\d+$/);
+    expect(PRESETS['siglip-b16']).toMatchObject({
+      modelId: 'Xenova/siglip-base-patch16-224',
+      dim: 768,
+      dtype: 'q8',
+      family: 'siglip',
+    });
+    expect(PRESETS['clip-vit-b32']).toMatchObject({
+      modelId: 'Xenova/clip-vit-base-patch32',
+      dim: 512,
+      dtype: 'q8',
+      family: 'clip',
+    });
+    for (const preset of Object.values(PRESETS))
+      expect(preset.revision).toMatch(/^[0-9a-f]{40}$|^find-this-fit-fixture@\d+$/);
   });
 
   it('rejects an unknown preset with a typed error that lists the known ones', () => {
@@ -57,7 +68,9 @@ describe('fingerprints', () => {
     const preset = getPreset('siglip-b16');
     expect(fingerprintOf({ ...preset, revision: 'main' })).not.toBe(fingerprintOf(preset));
     expect(fingerprintOf({ ...preset, imageSize: 256 })).not.toBe(fingerprintOf(preset));
-    expect(fingerprintOf({ ...preset, preprocess: { ...preset.preprocess, mean: [0.4, 0.5, 0.5] } })).not.toBe(fingerprintOf(preset));
+    expect(fingerprintOf({ ...preset, preprocess: { ...preset.preprocess, mean: [0.4, 0.5, 0.5] } })).not.toBe(
+      fingerprintOf(preset),
+    );
     expect(fingerprintOf({ ...preset, description: 'renamed' })).toBe(fingerprintOf(preset));
   });
 

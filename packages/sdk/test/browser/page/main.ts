@@ -55,7 +55,8 @@ const api = {
   },
   async embedEveryKind(url: string): Promise<Record<string, number[]>> {
     const out: Record<string, number[]> = {};
-    for (const [kind, input] of Object.entries(await inputKinds(url))) out[kind] = Array.from(await embedder!.embedImage(input));
+    for (const [kind, input] of Object.entries(await inputKinds(url)))
+      out[kind] = Array.from(await embedder!.embedImage(input));
     return out;
   },
   async embedText(text: string): Promise<number[]> {
@@ -75,5 +76,11 @@ const api = {
   },
 };
 
-(window as unknown as { ftf: typeof api }).ftf = api;
+export type PageApi = typeof api;
+declare global {
+  interface Window {
+    ftf: PageApi;
+  }
+}
+window.ftf = api;
 document.title = 'ready';
