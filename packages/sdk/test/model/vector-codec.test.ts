@@ -43,7 +43,7 @@ describe('vector wire codec', () => {
   it.each([
     [{ dtype: 'float64', base64: 'AAAA' }, 'vector.dtype'],
     [{ dtype: 'float16', base64: 'A$==' }, 'vector.base64'],
-    [{ dtype: 'float32', base64: 'AAAAAA==' }, 'vector.base64'],
+    [{ dtype: 'float32', base64: 'AAAAAAA=' }, 'vector.base64'],
     [{ dtype: 'float16', base64: 42 }, 'vector.base64'],
   ])('rejects %j naming %s', (input, field) => {
     try {
