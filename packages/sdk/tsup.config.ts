@@ -14,6 +14,8 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     splitting: false,
+    // The client loads the embedder lazily by its public subpath; never inline it into the client entry.
+    external: ['@find-this-fit/sdk/embedder'],
   },
   {
     entry: { 'cli/models': 'src/cli/models.ts' },

@@ -1,8 +1,8 @@
 /**
- * `@find-this-fit/sdk` — the plain client entry. It must stay tiny: it never imports transformers.js.
- * The embedder lives at `@find-this-fit/sdk/embedder`, the generator at `@find-this-fit/sdk/fixture`.
- * The HTTP client arrives with the SDK issue; today this entry exports the API types, the vector wire
- * codec and the model contract.
+ * `@find-this-fit/sdk` — the HTTP client, the API types, the vector wire codec and the model contract.
+ * It never imports transformers.js: the embedder (`@find-this-fit/sdk/embedder`) is loaded with a dynamic
+ * import only when you search by image or text locally. Tree-shaken, the client alone is a few KB.
  */
 export * from './api/index.js';
+export * from './client/index.js';
 export * from './model/index.js';
