@@ -278,7 +278,9 @@ async function toUploadable(image: ImageInput): Promise<{ body: Blob | Uint8Arra
       const blob = await (await fetch(href)).blob();
       return { body: blob, contentType: blob.type || 'application/octet-stream' };
     }
-    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises' as string);
+    // A computed specifier, so browser bundlers don't try to resolve a Node built-in this branch never runs in.
+    const fsModule = 'node:fs/promises';
+    const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
     const bytes = new Uint8Array(await readFile(href));
     return { body: bytes, contentType: sniffImageType(bytes) };
   }
