@@ -1,4 +1,11 @@
-import type { Listing, ListingStatus, ListingUpsert, SearchFilters, SearchResult, UpsertResponse } from '@find-this-fit/sdk';
+import type {
+  Listing,
+  ListingStatus,
+  ListingUpsert,
+  SearchFilters,
+  SearchResult,
+  UpsertResponse,
+} from '@find-this-fit/sdk';
 
 /**
  * The one storage interface the HTTP layer uses. Two implementations share the same SQL:

@@ -1,0 +1,96 @@
+import type { Embedder } from '@find-this-fit/sdk/embedder';
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { accessLog } from './http/access-log.js';
+import { identifyCaller } from './http/auth.js';
+import { errorHandler } from './http/error-handler.js';
+import { rateLimit } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
+import { createImageEmbedder, type ImageEmbedder } from './image-embedder.js';
+import { type AppMetrics, createMetrics } from './metrics.js';
+import { buildOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
+import type { RouteDeps } from './routes/context.js';
+import { infoRoutes } from './routes/info.js';
+import { itemRoutes } from './routes/items.js';
+import { opsRoutes } from './routes/ops.js';
+import { searchRoutes } from './routes/search.js';
+import { buildSchemas } from './schemas.js';
+import type { Store } from './store/types.js';
+
+export interface AppOptions {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  /** A ready embedder for `/v1/search/image`; without it one is loaded from FTF_MODEL_DIR on first use. */
+  embedder?: Embedder;
+}
+
+export interface FindThisFitApp extends Koa {
+  /** The app's own Prometheus registry and metrics. */
+  readonly metrics: AppMetrics;
+  /** Disposes the lazily loaded embedder (the store belongs to the caller). */
+  dispose(): Promise<void>;
+}
+
+/** CORS origins: configured ones plus every publishable key's origins (a key is useless if the browser cannot call). */
+function corsOrigin(config: Config): (ctx: Koa.Context) => string {
+  const any = config.corsOrigins.includes('*');
+  const allowed = new Set([...config.corsOrigins, ...config.keys.publishable.flatMap((p) => p.origins)]);
+  return (ctx) => {
+    const origin = ctx.get('origin');
+    if (any) return '*';
+    return allowed.has(origin) ? origin : '';
+  };
+}
+
+/** Builds the Koa app. It never listens: `main.ts` does, tests use `app.callback()`. */
+export function createApp(options: AppOptions): FindThisFitApp {
+  const { store, config, logger } = options;
+  const app = new Koa({ proxy: false }) as FindThisFitApp;
+  const metrics = createMetrics(store);
+  const embedder: ImageEmbedder = createImageEmbedder(config, options.embedder);
+  const schemas = buildSchemas(config.limits);
+  const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder };
+  let openapi: unknown;
+
+  const router = new Router();
+  infoRoutes(router, deps);
+  searchRoutes(router, deps);
+  itemRoutes(router, deps);
+  adminRoutes(router, deps);
+  opsRoutes(router, deps, () => {
+    openapi ??= buildOpenApi(config, schemas);
+    return openapi;
+  });
+
+  const rateLimitMiddleware = rateLimit(config);
+  app.use(requestId());
+  app.use(accessLog(logger, metrics));
+  app.use(errorHandler(logger));
+  app.use(
+    cors({
+      origin: corsOrigin(config),
+      allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'idempotency-key', 'x-ftf-client'],
+      exposeHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.use(identifyCaller(config));
+  app.use(async (ctx, next) => {
+    // Only the API is rate limited: probes and scrapes must keep working under load.
+    if (ctx.path.startsWith('/v1/')) return rateLimitMiddleware(ctx, next);
+    return next();
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+
+  // Koa logs errors to stderr by default; ours are already logged by the error middleware.
+  app.silent = true;
+  Object.defineProperty(app, 'metrics', { value: metrics });
+  app.dispose = () => embedder.dispose();
+  return app;
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { toStoreError } from './errors.js';
+import type { Executor, Queryable } from './executor.js';
+
+export interface PgOptions {
+  connectionString: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  /** Run once on every new connection (search_path, hnsw settings) instead of once per query. */
+  sessionSql: string;
+  onError(error: Error): void;
+}
+
+class PgExecutor implements Executor {
+  readonly kind = 'postgres' as const;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query(sql, params as unknown[])).rows as R[];
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async <R>(sql: string, params: readonly unknown[] = []) =>
+          (await client.query(sql, params as unknown[])).rows as R[],
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is gone: don't hand it back to the pool
+      }
+      throw toStoreError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  connections() {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  // pool.end() waits for checked-out clients to be released.
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+export function openPg(options: PgOptions): Executor {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports `unavailable`.
+  pool.on('error', (error) => options.onError(error));
+  pool.on('connect', (client) => {
+    // Queued on the client ahead of the caller's first query: no extra round trip to wait for.
+    client.query(options.sessionSql).catch((error: Error) => options.onError(error));
+  });
+  return new PgExecutor(pool);
+}

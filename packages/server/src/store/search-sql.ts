@@ -1,0 +1,58 @@
+import { isListingId } from './identifiers.js';
+import { LISTING_COLUMNS } from './rows.js';
+import type { SearchQuery } from './types.js';
+import { toVectorText } from './vector-text.js';
+
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
+
+/**
+ * One statement per search. `ORDER BY embedding <=> $1` is the exact shape the HNSW index serves (with
+ * hnsw.iterative_scan the index keeps scanning until LIMIT rows pass the WHERE); `exact` orders by an
+ * expression the index cannot serve, which forces an exact scan without a transaction.
+ */
+export function buildSearch(query: SearchQuery): Statement {
+  const params: unknown[] = [toVectorText(query.vector)];
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const distance = 'embedding <=> $1::vector';
+  const where: string[] = [];
+  const f = query.filters;
+
+  where.push(`status = ANY(${add(f.statuses && f.statuses.length > 0 ? [...f.statuses] : ['active'])}::text[])`);
+  if (f.price) {
+    where.push(`price_currency = ${add(f.price.currency.toUpperCase())}`);
+    if (f.price.min !== undefined) where.push(`price_amount >= ${add(f.price.min)}`);
+    if (f.price.max !== undefined) where.push(`price_amount <= ${add(f.price.max)}`);
+  }
+  if (f.sizes?.length) where.push(`lower(size) = ANY(${add(lower(f.sizes))}::text[])`);
+  if (f.brands?.length) where.push(`lower(brand) = ANY(${add(lower(f.brands))}::text[])`);
+  if (f.categories?.length) where.push(`lower(category) = ANY(${add(lower(f.categories))}::text[])`);
+  if (f.conditions?.length) where.push(`condition = ANY(${add([...f.conditions])}::text[])`);
+  if (f.sources?.length) where.push(`source = ANY(${add([...f.sources])}::text[])`);
+
+  const excluded = (query.excludeIds ?? []).filter(isListingId);
+  if (excluded.length > 0) where.push(`id <> ALL(${add(excluded)}::bigint[])`);
+
+  if (query.after) {
+    // Keyset: strictly farther, or equally far and not already returned (exact ties: duplicate photos).
+    const d = add(query.after.distance);
+    const seen = query.after.ids.filter(isListingId);
+    where.push(
+      seen.length > 0
+        ? `((${distance}) > ${d}::float8 OR ((${distance}) = ${d}::float8 AND id <> ALL(${add(seen)}::bigint[])))`
+        : `(${distance}) > ${d}::float8`,
+    );
+  }
+
+  const order = query.exact ? `(${distance}) + 0, id` : distance;
+  const text = `SELECT ${LISTING_COLUMNS}, (${distance}) AS distance
+FROM listings
+WHERE ${where.join('\n  AND ')}
+ORDER BY ${order}
+LIMIT ${add(query.k)}`;
+  return { text, params };
+}

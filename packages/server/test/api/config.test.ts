@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { TokenBuckets } from '../../src/http/rate-limit.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ FTF_OPEN: 'true' });
+    expect(c).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: './.ftf-data',
+      open: true,
+      rateLimit: { rps: 20, burst: 40 },
+      limits: {
+        maxBodyBytes: 65536,
+        maxAdminBodyBytes: 16 * 1024 * 1024,
+        maxImageBytes: 8 * 1024 * 1024,
+        maxImagePixels: 40_000_000,
+        maxK: 100,
+        maxBatch: 500,
+      },
+      hnsw: { m: 16, efConstruction: 64, efSearch: 100 },
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(c.model.preset.name).toBe('siglip-b16');
+    expect(c.databaseUrl).toBeUndefined();
+  });
+
+  it('parses keys, publishable origins and CORS origins', () => {
+    const c = loadConfig({
+      FTF_SECRET_KEYS: 'sk_aaaaaaaa, sk_bbbbbbbb',
+      FTF_PUBLISHABLE_KEYS: 'pk_aaaaaaaa=https://shop.example|https://m.shop.example/,pk_cccccccc',
+      FTF_CORS_ORIGINS: 'https://a.example',
+      FTF_MODEL: 'fixture',
+      PORT: '',
+    });
+    expect(c.keys.secret).toEqual(['sk_aaaaaaaa', 'sk_bbbbbbbb']);
+    expect(c.keys.publishable).toEqual([
+      { key: 'pk_aaaaaaaa', origins: ['https://shop.example', 'https://m.shop.example'] },
+      { key: 'pk_cccccccc', origins: [] },
+    ]);
+    expect(c.corsOrigins).toEqual(['https://a.example']);
+    expect(c.port).toBe(8787);
+  });
+
+  it('lists every bad variable in one error, without echoing key values', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'abc',
+        FTF_MODEL: 'gpt',
+        FTF_SECRET_KEYS: 'short',
+        FTF_MAX_K: '0',
+        DATABASE_URL: 'mysql://x',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'FTF_MODEL', 'FTF_SECRET_KEYS', 'FTF_MAX_K', 'DATABASE_URL'])
+      expect(message).toContain(name);
+    expect(message).not.toContain('short');
+  });
+
+  it('refuses a server with no keys unless open mode is explicit', () => {
+    expect(() => loadConfig({})).toThrow(/FTF_OPEN/);
+  });
+});
+
+describe('TokenBuckets', () => {
+  it('refills at rps, caps at burst, and bounds memory', () => {
+    let now = 0;
+    const buckets = new TokenBuckets(2, 2, 3, () => now);
+    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([0, 0, 1]);
+    now = 500;
+    expect(buckets.take('a')).toBe(0);
+    for (const k of ['b', 'c', 'd', 'e']) buckets.take(k);
+    expect(buckets.size).toBe(3);
+  });
+});

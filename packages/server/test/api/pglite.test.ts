@@ -1,0 +1,4 @@
+import { defineApiSuite } from './api-suite.js';
+import { pgliteBackend } from './harness.js';
+
+defineApiSuite(pgliteBackend());
