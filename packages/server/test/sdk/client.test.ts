@@ -13,8 +13,8 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from '@find-this-fit/sdk';
-import { COLOUR_WORDS } from '@find-this-fit/sdk/fixture';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
+import { COLOUR_WORDS } from '@find-this-fit/sdk/fixture';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '../../../sdk/test/helpers/images.js';
@@ -128,7 +128,10 @@ describe('SDK ↔ server', () => {
 
   it('manages items with a secret key: get, setStatus (sold leaves search), delete', async () => {
     const admin = new FindThisFit({ baseURL, apiKey: SECRET, loadEmbedder: async () => embedder });
-    expect(await admin.items.get(ids[0]!)).toMatchObject({ title: 'Photo 0', price: { amount: 1000, currency: 'EUR' } });
+    expect(await admin.items.get(ids[0]!)).toMatchObject({
+      title: 'Photo 0',
+      price: { amount: 1000, currency: 'EUR' },
+    });
     expect(await admin.items.setStatus(ids[0]!, 'sold')).toMatchObject({ status: 'sold' });
     const [query] = await embedder.embedImages([await encode(photos[0]!)]);
     expect((await admin.search({ vector: query!, k: 12 })).results.map((r) => r.id)).not.toContain(ids[0]);
@@ -141,14 +144,20 @@ describe('SDK ↔ server', () => {
     const bad = await new FindThisFit({ baseURL, apiKey: 'pk_nope' }).info().catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(AuthenticationError);
     expect((bad as AuthenticationError).requestId).toMatch(/.+/);
-    const denied = await reader().items.delete(ids[1]!).catch((e: unknown) => e);
+    const denied = await reader()
+      .items.delete(ids[1]!)
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(PermissionDeniedError);
-    const mismatch = await reader().search({ vector: new Array(128).fill(0.1), model: OTHER_MODEL }).catch((e: unknown) => e);
+    const mismatch = await reader()
+      .search({ vector: new Array(128).fill(0.1), model: OTHER_MODEL })
+      .catch((e: unknown) => e);
     expect(mismatch).toBeInstanceOf(ModelMismatchError);
     expect((mismatch as Error).message).toContain('clip-vit-b32');
     expect((mismatch as Error).message).toContain('fixture');
     const big = Buffer.concat([await encode(photos[0]!), Buffer.alloc(300_000)]);
-    const tooLarge = await reader().searchByImage(big, { server: true }).catch((e: unknown) => e);
+    const tooLarge = await reader()
+      .searchByImage(big, { server: true })
+      .catch((e: unknown) => e);
     expect(tooLarge).toBeInstanceOf(PayloadTooLargeError);
   });
 
