@@ -49,7 +49,9 @@ export function buildSearch(query: SearchQuery): Statement {
   }
 
   const order = query.exact ? `(${distance}) + 0, id` : distance;
-  const text = `SELECT ${LISTING_COLUMNS}, (${distance}) AS distance
+  // Vectors only when asked (collapsing near-duplicates): 768 floats as text per row is not free.
+  const vectorColumn = query.includeVectors ? ', embedding::text AS embedding' : '';
+  const text = `SELECT ${LISTING_COLUMNS}, (${distance}) AS distance${vectorColumn}
 FROM listings
 WHERE ${where.join('\n  AND ')}
 ORDER BY ${order}

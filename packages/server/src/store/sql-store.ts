@@ -64,14 +64,16 @@ export class SqlStore implements Store {
   search(query: SearchQuery): Promise<StoreHit[]> {
     const { text, params } = buildSearch(query);
     return this.#run(async () => {
-      const rows = await this.executor.query<ListingRow & { distance: number }>(text, params);
+      const rows = await this.executor.query<ListingRow & { distance: number; embedding?: string }>(text, params);
       const hits: StoreHit[] = [];
       for (const row of rows) {
         const distance = Number(row.distance);
         const score = 1 - distance;
         // Rows come best first, so minScore is a cut-off; in SQL it would make the index scan walk on.
         if (query.minScore !== undefined && score < query.minScore) break;
-        hits.push({ ...toListing(row), score, distance });
+        const hit: StoreHit = { ...toListing(row), score, distance };
+        if (row.embedding !== undefined) hit.vector = parseVectorText(row.embedding);
+        hits.push(hit);
       }
       return hits;
     });

@@ -132,6 +132,15 @@ export function defineStoreSuite(backend: Backend) {
       expect(await search({ k: 1, excludeIds: ['nope', '-1'] })).toHaveLength(1);
     });
 
+    it('returns stored vectors only when asked (for collapsing near-duplicates)', async () => {
+      const [plain] = await search({ k: 1 });
+      expect(plain?.vector).toBeUndefined();
+      const [withVector] = await search({ k: 1, includeVectors: true });
+      const expected = atAngle(DIM, 0.2);
+      expect(withVector?.vector).toHaveLength(DIM);
+      for (let i = 0; i < DIM; i++) expect(withVector?.vector?.[i]).toBeCloseTo(expected[i] as number, 5);
+    });
+
     it('pages with the cursor without duplicates or skips', async () => {
       for (const exact of [false, true]) {
         const all = await pageAll(store, { vector: axis(DIM, 0), k: 0, filters: {}, exact }, 3);
