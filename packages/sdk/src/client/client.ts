@@ -236,13 +236,20 @@ export class FindThisFit {
 
   async #imagePage(image: ImageInput, params: SearchOptions, options?: RequestOptions): Promise<SearchPage> {
     const raw = await toUploadable(image);
-    const query = { k: params.k, minScore: params.minScore, collapseDuplicates: params.collapseDuplicates };
-    const request: HttpRequest = { method: 'POST', path: '/v1/search/image', query, raw, idempotent: true };
-    const { data } = await send<SearchResponse>(this.#config, request, options);
-    // Server-side image search has no cursor form (the photo is not kept): one page.
-    return new SearchPage({ ...data, nextCursor: undefined as never }, () =>
-      Promise.reject(new Error('No next page.')),
-    );
+    // The photo travels again with each page: the server keeps nothing, and embedding is deterministic.
+    const fetchPage = async (cursor?: string): Promise<SearchPage> => {
+      const query = {
+        k: params.k,
+        minScore: params.minScore,
+        collapseDuplicates: params.collapseDuplicates,
+        filters: params.filters ? JSON.stringify(params.filters) : undefined,
+        cursor,
+      };
+      const request: HttpRequest = { method: 'POST', path: '/v1/search/image', query, raw, idempotent: true };
+      const { data } = await send<SearchResponse>(this.#config, request, options);
+      return new SearchPage(data, fetchPage);
+    };
+    return fetchPage();
   }
 
   /** Releases the local embedder, if one was loaded. */

@@ -107,6 +107,14 @@ describe('SDK ↔ server', () => {
     const remote = await client.searchByImage(photo, { k: 2, server: true });
     expect(local.results[0]?.id).toBe(ids[6]);
     expect(remote.results[0]?.id).toBe(ids[6]);
+    // Server-side pages continue with the cursor (the photo is sent again) and honour filters.
+    const seen: string[] = [];
+    for await (const item of client.searchByImage(photo, { k: 4, server: true, filters: { sources: ['depop'] } })) {
+      seen.push(item.id);
+      expect(item.source).toBe('depop');
+    }
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
   });
 
   it('falls back to server-side embedding when the local model cannot load', async () => {
