@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fingerprintOf, getPreset, type ListingUpsert } from '@find-this-fit/sdk';
 import type { Embedder } from '@find-this-fit/sdk/embedder';
-import pg from 'pg';
 import pino from 'pino';
 import { createApp, type FindThisFitApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
+import {
+  type Backend as StoreBackend,
+  pgliteBackend as storePglite,
+  postgresBackend as storePostgres,
+} from '../store/backends.js';
 
 /** The real generated fixture model: its fingerprint is one the sdk can name in 409 messages. */
 export const PRESET = getPreset('fixture');
@@ -44,50 +45,18 @@ export interface Backend {
 
 const storeOptions = { fingerprint: MODEL, dim: DIM, hnsw: { m: 16, efConstruction: 64, efSearch: 100 } };
 
-export function pgliteBackend(): Backend {
-  const dirs: string[] = [];
+/** The store suite's locations (temp dirs, fresh schemas, their cleanup), opened through `createStore`. */
+function apiBackend(locations: StoreBackend): Backend {
   return {
-    name: 'pglite',
-    open() {
-      const dir = mkdtempSync(join(tmpdir(), 'ftf-api-'));
-      dirs.push(dir);
-      return createStore({ ...storeOptions, dataDir: dir });
-    },
-    async cleanup() {
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    },
+    name: locations.name,
+    open: () => createStore({ ...storeOptions, ...locations.newLocation(), poolSize: 4 }),
+    cleanup: () => locations.cleanup(),
   };
 }
 
-export function postgresBackend(url: string): Backend {
-  const schemas: string[] = [];
-  return {
-    name: 'postgres',
-    open() {
-      const schema = `ftf_api_${process.pid}_${Date.now().toString(36)}_${schemas.length}`;
-      schemas.push(schema);
-      return createStore({ ...storeOptions, databaseUrl: url, schema, poolSize: 4 });
-    },
-    async cleanup() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
-/** CI must run the PostgreSQL suite; locally a missing URL skips it with a visible reason. */
-export function postgresUrl(): string | undefined {
-  const url = process.env.FTF_TEST_DATABASE_URL;
-  if (!url && process.env.CI) {
-    throw new Error('FTF_TEST_DATABASE_URL is not set but CI is: the API suite must run against PostgreSQL');
-  }
-  return url || undefined;
-}
+export const pgliteBackend = (): Backend => apiBackend(storePglite());
+export const postgresBackend = (url: string): Backend => apiBackend(storePostgres(url));
+export { postgresUrl } from '../store/backends.js';
 
 export interface TestServer {
   url: string;
@@ -121,17 +90,8 @@ export function vec(components: Record<number, number>): number[] {
   return out;
 }
 
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
+/** Cosine similarity: the sdk's, one implementation for everyone. */
+export { cosineSimilarity as cosine } from '@find-this-fit/sdk';
 
 export function listing(externalId: string, vector: number[], extra: Partial<ListingUpsert> = {}): ListingUpsert {
   return {
