@@ -14,6 +14,9 @@ export class SqlStore implements Store {
   #closing: Promise<void> | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
+  /** Rows written since the planner statistics were last refreshed (PGlite has no autovacuum). */
+  #writesSinceAnalyze = 0;
+  #rowsAtAnalyze = 0;
 
   constructor(
     /** Exposed for the benchmark and tests (raw SQL: EXPLAIN, index rebuilds); not part of `Store`. */
@@ -51,6 +54,7 @@ export class SqlStore implements Store {
       const rows = await this.executor.transaction((tx) =>
         tx.query<{ id: string; source: string; external_id: string; inserted: boolean }>(text, params),
       );
+      await this.#refreshStatistics(rows.length);
       const ids = new Map(rows.map((r) => [upsertKey(r.source, r.external_id), r.id]));
       const inserted = rows.filter((r) => r.inserted).length;
       return {
@@ -59,6 +63,22 @@ export class SqlStore implements Store {
         ids: items.map((item) => ids.get(upsertKey(item.source, item.externalId)) as string),
       };
     });
+  }
+
+  /**
+   * PGlite runs no autovacuum, so without this the planner keeps the empty table's statistics, believes
+   * the table holds a handful of rows and sorts every row instead of using the HNSW index (measured: 3× slower
+   * at 3 000 rows, 10× at 20 000). Re-analyse once 10 % (at least 500) rows changed. PostgreSQL's autovacuum
+   * does the same on its own.
+   */
+  async #refreshStatistics(written: number): Promise<void> {
+    if (this.kind !== 'pglite') return;
+    this.#writesSinceAnalyze += written;
+    if (this.#writesSinceAnalyze < Math.max(500, this.#rowsAtAnalyze * 0.1)) return;
+    await this.executor.query('ANALYZE listings');
+    const [row] = await this.executor.query<{ n: number }>('SELECT count(*)::float8 AS n FROM listings');
+    this.#rowsAtAnalyze = Number(row?.n ?? 0);
+    this.#writesSinceAnalyze = 0;
   }
 
   search(query: SearchQuery): Promise<StoreHit[]> {
