@@ -5,11 +5,12 @@ const ERROR_BRAND = Symbol.for('find-this-fit.error');
  * bundles and realms where `instanceof` does not (two copies of the SDK, a worker boundary).
  */
 export class FindThisFitError extends Error {
+  // Subclasses set their name explicitly: minifiers rename classes, and `name` is what users log and match.
+  override name = 'FindThisFitError';
   /** Stable, machine-readable error code (e.g. `unknown_preset`). */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.code = code;
     // Brand for cross-realm checks; a registered symbol is the same in every copy of the SDK.
     Object.defineProperty(this, ERROR_BRAND, { value: true });

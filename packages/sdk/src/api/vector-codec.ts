@@ -2,10 +2,10 @@ import type { VectorInput } from './types.js';
 
 /** Raised for a vector payload that cannot be decoded; `field` names the offending part. */
 export class VectorFormatError extends Error {
+  override name = 'VectorFormatError';
   readonly field: string;
   constructor(field: string, message: string) {
     super(message);
-    this.name = 'VectorFormatError';
     this.field = field;
   }
 }

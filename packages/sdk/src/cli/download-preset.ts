@@ -12,6 +12,7 @@ import { createProgressLine } from './progress-line.js';
 
 /** The hub could not be reached or refused a file. */
 export class HubUnreachableError extends FindThisFitError {
+  override name = 'HubUnreachableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('hub_unreachable', message, options);
   }

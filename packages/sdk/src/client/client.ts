@@ -58,6 +58,7 @@ const env = (name: string): string | undefined =>
 
 /** The client could not do what was asked before any request (e.g. no way to embed locally). */
 export class ClientUsageError extends FindThisFitError {
+  override name = 'ClientUsageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('client_usage', message, options);
   }

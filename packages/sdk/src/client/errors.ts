@@ -16,6 +16,7 @@ function headersToRecord(headers: Headers | undefined): ResponseHeaders {
  * `requestId` (the `x-request-id` to quote in a bug report) are always set.
  */
 export class APIError extends FindThisFitError {
+  override name = 'APIError';
   readonly status: number;
   readonly headers: ResponseHeaders;
   readonly requestId: string | undefined;
@@ -42,23 +43,41 @@ export class APIError extends FindThisFitError {
 }
 
 /** 400: the request was invalid; `details.fields` names the fields. */
-export class BadRequestError extends APIError {}
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
 /** 401: no key, or an unknown key. */
-export class AuthenticationError extends APIError {}
+export class AuthenticationError extends APIError {
+  override name = 'AuthenticationError';
+}
 /** 403: the key may not do this (e.g. a publishable key on an admin call, or a disallowed origin). */
-export class PermissionDeniedError extends APIError {}
+export class PermissionDeniedError extends APIError {
+  override name = 'PermissionDeniedError';
+}
 /** 404: no such listing or route. */
-export class NotFoundError extends APIError {}
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
 /** 409: the vector comes from another model than the index; the message names both. */
-export class ModelMismatchError extends APIError {}
+export class ModelMismatchError extends APIError {
+  override name = 'ModelMismatchError';
+}
 /** 413: body, image or batch too large. */
-export class PayloadTooLargeError extends APIError {}
+export class PayloadTooLargeError extends APIError {
+  override name = 'PayloadTooLargeError';
+}
 /** 415: wrong content type. */
-export class UnsupportedMediaTypeError extends APIError {}
+export class UnsupportedMediaTypeError extends APIError {
+  override name = 'UnsupportedMediaTypeError';
+}
 /** 429: rate limited; retried automatically, honouring `Retry-After`. */
-export class RateLimitError extends APIError {}
+export class RateLimitError extends APIError {
+  override name = 'RateLimitError';
+}
 /** 5xx: the server failed or is not ready; retried automatically. */
-export class InternalServerError extends APIError {}
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
 
 const STATUS_CLASSES: Record<number, typeof APIError> = {
   400: BadRequestError,
@@ -73,6 +92,7 @@ const STATUS_CLASSES: Record<number, typeof APIError> = {
 
 /** The server could not be reached, or the connection broke before a response arrived. */
 export class APIConnectionError extends FindThisFitError {
+  override name = 'APIConnectionError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('connection_error', message, options);
   }
@@ -80,6 +100,7 @@ export class APIConnectionError extends FindThisFitError {
 
 /** No response within the timeout. */
 export class APIConnectionTimeoutError extends FindThisFitError {
+  override name = 'APIConnectionTimeoutError';
   constructor(timeoutMs: number) {
     super('timeout', `Request timed out after ${timeoutMs} ms.`);
   }
@@ -87,6 +108,7 @@ export class APIConnectionTimeoutError extends FindThisFitError {
 
 /** The caller aborted the request through its `signal`. */
 export class APIUserAbortError extends FindThisFitError {
+  override name = 'APIUserAbortError';
   constructor() {
     super('aborted', 'Request was aborted.');
   }

@@ -2,6 +2,7 @@ import { FindThisFitError } from '../errors.js';
 
 /** A model folder lacks a file the model needs. Names the folder and the file. */
 export class ModelFilesMissingError extends FindThisFitError {
+  override name = 'ModelFilesMissingError';
   readonly modelDir: string;
   readonly file: string;
   constructor(modelDir: string, file: string, hint: string) {
@@ -13,6 +14,7 @@ export class ModelFilesMissingError extends FindThisFitError {
 
 /** The model could not be loaded (hub unreachable, corrupt ONNX file, unsupported device…). */
 export class ModelLoadError extends FindThisFitError {
+  override name = 'ModelLoadError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('model_load_failed', message, options);
   }
@@ -20,6 +22,7 @@ export class ModelLoadError extends FindThisFitError {
 
 /** The model folder contradicts its preset (other family, other preprocessing): vectors would be wrong. */
 export class ModelContractError extends FindThisFitError {
+  override name = 'ModelContractError';
   constructor(message: string) {
     super('model_contract_violation', message);
   }
@@ -27,6 +30,7 @@ export class ModelContractError extends FindThisFitError {
 
 /** An input that is not a decodable image (corrupt bytes, unsupported type, unreachable URL). */
 export class UnreadableImageError extends FindThisFitError {
+  override name = 'UnreadableImageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('unreadable_image', message, options);
   }
@@ -34,6 +38,7 @@ export class UnreadableImageError extends FindThisFitError {
 
 /** Options that cannot work together or in this runtime. */
 export class EmbedderConfigError extends FindThisFitError {
+  override name = 'EmbedderConfigError';
   constructor(message: string) {
     super('invalid_embedder_options', message);
   }
@@ -41,6 +46,7 @@ export class EmbedderConfigError extends FindThisFitError {
 
 /** The embedder was used after `dispose()`. */
 export class EmbedderDisposedError extends FindThisFitError {
+  override name = 'EmbedderDisposedError';
   constructor() {
     super('embedder_disposed', 'This embedder has been disposed; create a new one.');
   }

@@ -2,6 +2,7 @@ import { FindThisFitError } from '../errors.js';
 
 /** A preset name that is not one of {@link PRESETS}. */
 export class UnknownPresetError extends FindThisFitError {
+  override name = 'UnknownPresetError';
   readonly preset: string;
   constructor(preset: string, known: readonly string[]) {
     super('unknown_preset', `Unknown model preset "${preset}". Known presets: ${known.join(', ')}.`);
@@ -11,6 +12,7 @@ export class UnknownPresetError extends FindThisFitError {
 
 /** A vector whose length is not the model's dimension, or that cannot be normalised. */
 export class DimensionMismatchError extends FindThisFitError {
+  override name = 'DimensionMismatchError';
   readonly expected: number;
   readonly actual: number;
   constructor(expected: number, actual: number, context: string) {
@@ -22,6 +24,7 @@ export class DimensionMismatchError extends FindThisFitError {
 
 /** A vector that cannot be L2-normalised (all zeros, NaN or infinite components). */
 export class InvalidVectorError extends FindThisFitError {
+  override name = 'InvalidVectorError';
   constructor(message: string) {
     super('invalid_vector', message);
   }

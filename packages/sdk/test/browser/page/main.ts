@@ -1,5 +1,6 @@
 // A tiny page that exposes the real embedder to the browser tests and the Chromium benchmark.
 import { createEmbedder, type Embedder, type EmbedderDevice, type ModelPreset } from '../../../src/embedder/index.js';
+import { FindThisFit, isAPIError } from '../../../src/index.js';
 
 export interface PageOptions {
   preset: string | ModelPreset;
@@ -49,6 +50,23 @@ async function inputKinds(url: string) {
 
 const api = {
   load,
+  /** The typed client, in a real browser, against a real server (cross-origin, CORS). */
+  async clientSearch(baseURL: string, apiKey: string, vector: number[]) {
+    const client = new FindThisFit({ baseURL, apiKey, maxRetries: 0 });
+    const info = await client.info();
+    const ids: string[] = [];
+    for await (const item of client.search({ vector, k: 2 })) ids.push(item.id);
+    const failure = await new FindThisFit({ baseURL, apiKey: 'pk_wrong', maxRetries: 0 })
+      .info()
+      .catch((error: unknown) => error);
+    return {
+      model: info.model.fingerprint,
+      ids,
+      error: isAPIError(failure)
+        ? { name: failure.name, status: failure.status, requestId: failure.requestId }
+        : String(failure),
+    };
+  },
   async embedUrls(urls: string[]): Promise<number[][]> {
     const vectors = await embedder!.embedImages(await Promise.all(urls.map(blobOf)));
     return vectors.map((v) => Array.from(v));
