@@ -1,6 +1,6 @@
 import { RawImage } from '@huggingface/transformers';
 import { UnreadableImageError } from './errors.js';
-import { IS_NODE } from './runtime.js';
+import { IS_NODE, importNode } from './runtime.js';
 import type { ImageInput } from './types.js';
 
 function describe(input: unknown): string {
@@ -16,8 +16,8 @@ const isInstance = (value: unknown, ctorName: string): boolean => {
 
 async function bytesFromLocation(location: string): Promise<Blob> {
   if (IS_NODE && !/^(https?|data|blob):/i.test(location)) {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
+    const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    const { fileURLToPath } = await importNode<typeof import('node:url')>('node:url');
     const path = location.startsWith('file:') ? fileURLToPath(location) : location;
     return new Blob([await readFile(path)]);
   }

@@ -1,6 +1,6 @@
 import type { ModelDtype, ModelFamily } from '../model/presets.js';
 import { ModelFilesMissingError } from './errors.js';
-import { IS_NODE } from './runtime.js';
+import { IS_NODE, importNode } from './runtime.js';
 
 /** File-name suffix transformers.js uses for each dtype (`onnx/vision_model_quantized.onnx` for q8). */
 const DTYPE_SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
@@ -29,7 +29,7 @@ export async function assertModelFiles(modelDir: string, files: readonly string[
 
 async function fileExists(pathOrUrl: string): Promise<boolean> {
   if (IS_NODE && !/^https?:/.test(pathOrUrl)) {
-    const { stat } = await import('node:fs/promises');
+    const { stat } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
     return stat(pathOrUrl).then(
       (s) => s.isFile(),
       () => false,
@@ -48,7 +48,7 @@ export async function readModelJson(modelDir: string, file: string): Promise<Rec
   const location = join(modelDir, file);
   let text: string;
   if (IS_NODE && !/^https?:/.test(location)) {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
     text = await readFile(location, 'utf8');
   } else {
     const response = await fetch(location);

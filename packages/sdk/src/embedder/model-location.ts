@@ -1,6 +1,6 @@
 import { env } from '@huggingface/transformers';
 import type { ModelPreset } from '../model/presets.js';
-import { IS_NODE } from './runtime.js';
+import { IS_NODE, importNode } from './runtime.js';
 
 /** How transformers.js finds one model: an id plus the global `env` settings it is resolved with. */
 export interface ModelLocation {
@@ -25,7 +25,7 @@ export async function locateModel(preset: ModelPreset, modelDir?: string, cacheD
     return { ...base, id: preset.modelId, modelDir: undefined, localModelPath: undefined, allowRemoteModels: true };
   }
   if (IS_NODE && !/^https?:/i.test(modelDir)) {
-    const { resolve } = await import('node:path');
+    const { resolve } = await importNode<typeof import('node:path')>('node:path');
     const dir = resolve(modelDir);
     return { ...base, id: dir, modelDir: dir, localModelPath: undefined, allowRemoteModels: false };
   }

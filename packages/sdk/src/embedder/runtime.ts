@@ -12,3 +12,11 @@ export async function hasWebGpu(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Imports a Node built-in on the Node-only branches. The specifier is computed so browser bundlers (Vite,
+ * webpack) neither try to resolve it nor warn that they externalised it: browsers never reach these branches.
+ */
+export function importNode<T>(specifier: 'node:fs/promises' | 'node:url' | 'node:path'): Promise<T> {
+  return import(/* @vite-ignore */ specifier) as Promise<T>;
+}
