@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// @ts-check
+// ftf-fixture-marketplace: serves the fixture marketplace until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { startFixtureMarketplace } from './server.js';
+
+const HELP = `Usage: ftf-fixture-marketplace [options]
+
+Serves a deterministic fake second-hand marketplace on loopback: a Depop-like API, a Shopify-like
+products.json store and a JSON-LD shop with a sitemap, with generated garment photos.
+
+Options:
+  --port <n>     port to listen on (default 4400; 0 picks a free one)
+  --host <addr>  address to bind (default 127.0.0.1)
+  --count <n>    number of listings, 1..100000 (default 60)
+  --seed <n>     catalogue seed (default 1)
+  -h, --help     show this help
+`;
+
+/** @param {string | undefined} value @param {string} name @param {number} fallback */
+function integer(value, name, fallback) {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new RangeError(`--${name} must be a non-negative integer, got ${value}`);
+  return Number(value);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const market = await startFixtureMarketplace({
+    port: integer(values.port, 'port', 4400),
+    host: values.host ?? '127.0.0.1',
+    count: integer(values.count, 'count', 60),
+    seed: integer(values.seed, 'seed', 1),
+  });
+  process.stdout.write(
+    [
+      `Fixture marketplace: ${market.url} (${market.listings.length} listings)`,
+      `  Depop-like API:  ${market.sources.depop.apiBase}/search/products/?limit=24`,
+      `  Shopify store:   ${market.sources.shopify.storeUrl}/products.json`,
+      `  JSON-LD shop:    ${market.sources.jsonld.sitemapUrl}`,
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await market.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`ftf-fixture-marketplace: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+  process.exit(1);
+});

@@ -1,0 +1,363 @@
+// @ts-check
+// The fixture marketplace: one loopback origin serving a Depop-like API, a Shopify-like store and a JSON-LD
+// shop over one live catalogue, with mutations, fault injection and a request log for tests.
+import { createServer } from 'node:http';
+import { applyFault } from './apply-fault.js';
+import { catalogueOptions, generateCatalogue, makeListing, withUrls } from './catalogue.js';
+import { Faults } from './faults.js';
+import { etagOf, jsonError, notModified } from './http-util.js';
+import { ImageStore } from './image/image-store.js';
+import { Routes } from './routes.js';
+import {
+  COLOURS,
+  CONDITIONS,
+  DEPOP_CONDITIONS,
+  GARMENT_KINDS,
+  PATTERNS,
+  rawConditions,
+  SCHEMA_ORG_CONDITIONS,
+  SHOPIFY_CONDITIONS,
+} from './vocab.js';
+
+/** @typedef {import('./catalogue.js').FixtureListing} FixtureListing */
+/** @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, status: number, at: number }} LoggedRequest */
+
+/**
+ * @typedef {object} MarketplaceOptions
+ * @property {number} [count] Listings, 1..100 000 (default 60).
+ * @property {number} [seed] Catalogue seed (default 1).
+ * @property {number} [port] Default 0 (any free port).
+ * @property {string} [host] Default 127.0.0.1.
+ * @property {string} [robotsTxt] Replaces the default robots.txt (allow all but /private/).
+ * @property {number} [pageSize] Caps items per page / sitemap file in every feed (default: Depop 100, Shopify 250, sitemap 1000).
+ * @property {number} [imageCacheBytes] Rendered-image LRU budget (default 256 MiB).
+ */
+
+const OPTION_KEYS = ['count', 'seed', 'port', 'host', 'robotsTxt', 'pageSize', 'imageCacheBytes'];
+
+/** @param {MarketplaceOptions} options */
+function checkOptions(options) {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`unknown option ${key} (known: ${OPTION_KEYS.join(', ')})`);
+  }
+  const { count, seed } = catalogueOptions(options);
+  const { port = 0, host = '127.0.0.1', robotsTxt, pageSize, imageCacheBytes = 256 * 1024 * 1024 } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  if (robotsTxt !== undefined && typeof robotsTxt !== 'string') throw new TypeError('robotsTxt must be a string');
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000)) {
+    throw new RangeError(`pageSize must be an integer from 1 to 10000, got ${String(pageSize)}`);
+  }
+  if (!Number.isInteger(imageCacheBytes) || imageCacheBytes < 0)
+    throw new RangeError('imageCacheBytes must be a non-negative integer');
+  return { count, seed, port, host, robotsTxt, pageSize, imageCacheBytes };
+}
+
+/** @param {string} origin */
+export function defaultRobotsTxt(origin) {
+  return `User-agent: *\nDisallow: /private/\n\nSitemap: ${origin}/shop/sitemap.xml\n`;
+}
+
+/**
+ * Starts the marketplace and resolves once it listens.
+ * @param {MarketplaceOptions} [options]
+ */
+export async function startFixtureMarketplace(options = {}) {
+  const o = checkOptions(options);
+  const faults = new Faults();
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  let inFlight = 0;
+  let maxConcurrent = 0;
+
+  /** @type {import('./routes.js').Catalogue} */
+  const state = {
+    origin: '',
+    listings: [],
+    byKey: new Map(),
+    modified: new Map(),
+    lastModified: Math.floor(Date.now() / 1000) * 1000 - 3_600_000,
+    robotsTxt: '',
+    pageSize: o.pageSize,
+  };
+  const images = new ImageStore(o.imageCacheBytes);
+  const routes = new Routes(state, images);
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    maxConcurrent = Math.max(maxConcurrent, inFlight);
+    /** @type {LoggedRequest} */
+    const entry = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: { ...req.headers },
+      status: 0,
+      at: Date.now(),
+    };
+    requests.push(entry);
+    res.on('close', () => {
+      inFlight--;
+      entry.status = res.headersSent ? res.statusCode : 0;
+    });
+    handle(req, res, entry.path).catch((error) => {
+      if (!res.headersSent && !res.destroyed) {
+        const r = jsonError(500, String(error?.message ?? error));
+        res.writeHead(500, { 'content-type': r.type, 'content-length': r.body.length }).end(r.body);
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} path */
+  async function handle(req, res, path) {
+    const fault = faults.take(path);
+    if (fault) {
+      const done = await applyFault(fault, req, res, () => routes.handle(req.method ?? 'GET', path), images, state);
+      if (done) return;
+    }
+    const r = await routes.handle(req.method ?? 'GET', path);
+    send(req, res, r);
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {import('./http-util.js').Reply} r */
+  function send(req, res, r) {
+    if (res.destroyed) return;
+    /** @type {Record<string, string | number>} */
+    const headers = { 'content-type': r.type, ...(r.headers ?? {}) };
+    if (r.status === 200) {
+      const etag = r.etag ?? etagOf(r.body);
+      headers.etag = etag;
+      if (r.lastModified !== undefined) headers['last-modified'] = new Date(r.lastModified).toUTCString();
+      headers['cache-control'] = 'no-cache';
+      if (notModified(req.headers, etag, r.lastModified)) {
+        delete headers['content-type'];
+        res.writeHead(304, headers).end();
+        return;
+      }
+    }
+    headers['content-length'] = r.body.length;
+    res.writeHead(r.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : r.body);
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  state.origin = `http://${hostPart}:${address.port}`;
+  state.robotsTxt = o.robotsTxt ?? defaultRobotsTxt(state.origin);
+  for (const listing of generateCatalogue({ count: o.count, seed: o.seed, origin: state.origin })) {
+    state.listings.push(listing);
+    state.byKey.set(listing.key, listing);
+  }
+  let nextN = o.count;
+
+  /** @param {string} key */
+  const find = (key) => {
+    const listing = state.byKey.get(key);
+    if (!listing) throw new RangeError(`no listing with key ${JSON.stringify(key)}`);
+    return listing;
+  };
+  /** Marks a change: Last-Modified strictly increases (second resolution), so If-Modified-Since sees it. @param {string} [key] */
+  const touch = (key) => {
+    state.lastModified = Math.max(Math.floor(Date.now() / 1000) * 1000, state.lastModified + 1000);
+    if (key !== undefined) state.modified.set(key, state.lastModified);
+  };
+
+  return {
+    /** Origin, e.g. `http://127.0.0.1:41234`. */
+    url: state.origin,
+    sources: {
+      depop: { apiBase: `${state.origin}/depop/api/v3`, webBase: `${state.origin}/depop` },
+      shopify: { storeUrl: `${state.origin}/shopify` },
+      jsonld: { siteUrl: `${state.origin}/shop`, sitemapUrl: `${state.origin}/shop/sitemap.xml` },
+    },
+    /** The live catalogue (feeds serve exactly these, in this order); treat as read-only, use the mutations. */
+    listings: state.listings,
+    faults,
+    /** Every request, in arrival order; `status` 0 when the connection was reset. */
+    requests,
+    /** Peak number of requests in flight at once since start (or the last `resetLog`). */
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    get robotsTxt() {
+      return state.robotsTxt;
+    },
+    set robotsTxt(text) {
+      if (typeof text !== 'string') throw new TypeError('robotsTxt must be a string');
+      state.robotsTxt = text;
+      touch();
+    },
+    /** Clears the request log and the concurrency peak. */
+    resetLog() {
+      requests.length = 0;
+      maxConcurrent = inFlight;
+    },
+    /** @param {string} key */
+    get: (key) => state.byKey.get(key),
+    /** Sets the listing's price (minor units, integer ≥ 0); a Depop reduction is dropped. @param {string} key @param {number} amount */
+    setPrice(key, amount) {
+      if (!Number.isInteger(amount) || amount < 0)
+        throw new RangeError(`amount must be a non-negative integer (minor units), got ${String(amount)}`);
+      const listing = find(key);
+      listing.price = { ...listing.price, amount };
+      listing.originalPrice = null;
+      touch(key);
+      return listing;
+    },
+    /** @param {string} key */
+    markSold(key) {
+      const listing = find(key);
+      listing.status = 'sold';
+      touch(key);
+      return listing;
+    },
+    /** Takes the listing out of every feed; its pages and image answer 404. @param {string} key */
+    remove(key) {
+      const listing = find(key);
+      state.listings.splice(state.listings.indexOf(listing), 1);
+      state.byKey.delete(key);
+      touch(key);
+      return listing;
+    },
+    /**
+     * Adds a listing after the others (next sequence number), generated from the seed, with overrides.
+     * @param {Partial<Pick<FixtureListing, 'source'|'title'|'description'|'brand'|'size'|'category'|'condition'|'conditionRaw'|'price'|'status'|'colour'|'garment'|'pattern'>>} [partial]
+     */
+    add(partial = {}) {
+      const listing = applyOverrides(makeListing(o.seed, nextN, state.origin, checkSource(partial.source)), partial);
+      nextN++;
+      withUrls(listing, state.origin);
+      state.listings.push(listing);
+      state.byKey.set(listing.key, listing);
+      touch(listing.key);
+      return listing;
+    },
+    /** Gives the listing a new photo (another colour and pattern): new bytes, new ETag. Texts stay as they were. @param {string} key */
+    changeImage(key) {
+      const listing = find(key);
+      listing.imageVersion++;
+      const colourIndex = COLOURS.findIndex((c) => c.name === listing.colour.name);
+      const colour = COLOURS[(colourIndex + 7 + listing.imageVersion) % COLOURS.length] ?? COLOURS[0];
+      if (colour) listing.colour = { name: colour.name, rgb: [...colour.rgb] };
+      listing.pattern = PATTERNS[(PATTERNS.indexOf(listing.pattern) + 1) % PATTERNS.length] ?? 'plain';
+      touch(key);
+      return listing;
+    },
+    /** Stops listening and drops open connections. */
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof startFixtureMarketplace>>} Marketplace */
+
+/** @param {unknown} source @returns {import('./catalogue.js').SourceKind | undefined} */
+function checkSource(source) {
+  if (source === undefined) return undefined;
+  if (source !== 'depop' && source !== 'shopify' && source !== 'jsonld') {
+    throw new TypeError(`source must be depop, shopify or jsonld, got ${String(source)}`);
+  }
+  return source;
+}
+
+const RAW_BY_SOURCE = {
+  depop: rawConditions(DEPOP_CONDITIONS),
+  shopify: rawConditions(SHOPIFY_CONDITIONS),
+  jsonld: rawConditions(SCHEMA_ORG_CONDITIONS),
+};
+const OVERRIDABLE = [
+  'source',
+  'title',
+  'description',
+  'brand',
+  'size',
+  'category',
+  'condition',
+  'conditionRaw',
+  'price',
+  'status',
+  'colour',
+  'garment',
+  'pattern',
+];
+
+/** @param {FixtureListing} listing @param {Record<string, unknown>} partial */
+function applyOverrides(listing, partial) {
+  if (partial === null || typeof partial !== 'object') throw new TypeError('add expects an object of listing fields');
+  for (const [field, value] of Object.entries(partial)) {
+    if (!OVERRIDABLE.includes(field))
+      throw new TypeError(`add: unknown or read-only field ${field} (allowed: ${OVERRIDABLE.join(', ')})`);
+    if (value === undefined) continue;
+    const text = () => {
+      if (typeof value !== 'string' || value.trim() === '')
+        throw new TypeError(`add: ${field} must be a non-empty string`);
+      return value;
+    };
+    if (field === 'title') listing.title = text();
+    else if (field === 'description') listing.description = text();
+    else if (field === 'brand') listing.brand = value === null ? null : text();
+    else if (field === 'size') listing.size = text();
+    else if (field === 'category') listing.category = text();
+    else if (field === 'status') {
+      if (value !== 'active' && value !== 'sold') throw new TypeError('add: status must be active or sold');
+      listing.status = value;
+    } else if (field === 'garment') {
+      if (!GARMENT_KINDS.includes(/** @type {never} */ (value)))
+        throw new TypeError(`add: garment must be one of ${GARMENT_KINDS.join(', ')}`);
+      listing.garment = /** @type {FixtureListing['garment']} */ (value);
+    } else if (field === 'pattern') {
+      if (!PATTERNS.includes(/** @type {never} */ (value)))
+        throw new TypeError(`add: pattern must be one of ${PATTERNS.join(', ')}`);
+      listing.pattern = /** @type {FixtureListing['pattern']} */ (value);
+    } else if (field === 'colour') {
+      const c = /** @type {{ name?: unknown, rgb?: unknown }} */ (value);
+      const ok =
+        c &&
+        typeof c.name === 'string' &&
+        Array.isArray(c.rgb) &&
+        c.rgb.length === 3 &&
+        c.rgb.every((v) => Number.isInteger(v) && v >= 0 && v <= 255);
+      if (!ok) throw new TypeError('add: colour must be { name: string, rgb: [r, g, b] } with 0..255 integers');
+      listing.colour = {
+        name: /** @type {string} */ (c.name),
+        rgb: /** @type {[number, number, number]} */ ([.../** @type {number[]} */ (c.rgb)]),
+      };
+    } else if (field === 'price') {
+      const p = /** @type {{ amount?: unknown, currency?: unknown }} */ (value);
+      if (!p || !Number.isInteger(p.amount) || /** @type {number} */ (p.amount) < 0)
+        throw new TypeError('add: price.amount must be a non-negative integer (minor units)');
+      const currency = p.currency ?? listing.price.currency;
+      if (currency !== 'GBP' && currency !== 'USD' && currency !== 'EUR')
+        throw new TypeError('add: price.currency must be GBP, USD or EUR');
+      listing.price = { amount: /** @type {number} */ (p.amount), currency };
+      listing.originalPrice = null;
+    }
+  }
+  if (partial.condition !== undefined) {
+    if (!CONDITIONS.includes(/** @type {never} */ (partial.condition)))
+      throw new TypeError(`add: condition must be one of ${CONDITIONS.join(', ')}`);
+    const raw = RAW_BY_SOURCE[listing.source][/** @type {import('./vocab.js').Condition} */ (partial.condition)];
+    if (partial.conditionRaw === undefined && raw === undefined) {
+      throw new TypeError(
+        `add: ${listing.source} cannot express condition ${String(partial.condition)}; pass conditionRaw too`,
+      );
+    }
+    listing.condition = /** @type {import('./vocab.js').Condition} */ (partial.condition);
+    listing.conditionRaw = raw ?? listing.conditionRaw;
+  }
+  if (partial.conditionRaw !== undefined) listing.conditionRaw = String(partial.conditionRaw);
+  return listing;
+}
