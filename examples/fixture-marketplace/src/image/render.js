@@ -79,7 +79,7 @@ function drawPixels(listing, size) {
   const secondary = secondaryColour(base, r.next());
   const period = size * (0.03 + r.next() * 0.02);
 
-  const image = new Float32Array(size * size * 3);
+  const image = new Uint8ClampedArray(size * size * 3); // clamps and rounds on write
   paintBackground(image, size, /** @type {Rgb} */ (bg), texture, textureSeed);
 
   const parts = SILHOUETTES[listing.garment];
@@ -118,9 +118,7 @@ function drawPixels(listing, size) {
     });
   }
 
-  const out = Buffer.allocUnsafe(image.length);
-  for (let i = 0; i < image.length; i++) out[i] = clamp(image[i] ?? 0);
-  return out;
+  return Buffer.from(image.buffer, image.byteOffset, image.byteLength);
 }
 
 /** @param {number} v */
@@ -171,30 +169,47 @@ function patternMix(pattern, x, y, period) {
 }
 
 /**
- * @param {Float32Array} image @param {number} size @param {Rgb} bg
+ * Fills the backdrop. Row and column terms are precomputed so the per-pixel work is a few adds
+ * (the grain's sin(a + b) is expanded into products of per-row and per-column tables).
+ * @param {Uint8ClampedArray} image @param {number} size @param {Rgb} bg
  * @param {typeof TEXTURES[number]} texture @param {number} seed
  */
 function paintBackground(image, size, bg, texture, seed) {
   const planks = 5;
   const plankTone = Array.from({ length: planks }, (_, i) => ((hashString(`${seed}:${i}`) % 17) - 8) * 1.2);
+  const column = new Float32Array(size);
+  const sinPhase = new Float32Array(size);
+  const cosPhase = new Float32Array(size);
+  for (let x = 0; x < size; x++) {
+    if (texture === 'wood') {
+      const plank = Math.min(planks - 1, Math.floor((x * planks) / size));
+      column[x] = (plankTone[plank] ?? 0) - ((x * planks) % size < planks ? 14 : 0); // tone, then plank gaps
+      const phase = plank * 2.1 + Math.sin(x * 0.09) * 1.5;
+      sinPhase[x] = Math.sin(phase) * 3;
+      cosPhase[x] = Math.cos(phase) * 3;
+    } else if (texture === 'vignette') {
+      const dx = x / size - 0.5;
+      column[x] = -dx * dx * 60;
+    }
+  }
+  const scale = size / 640;
   for (let y = 0; y < size; y++) {
-    const vertical = 10 - (20 * y) / size; // lighter at the top, like a lit backdrop
-    for (let x = 0; x < size; x++) {
-      let delta = vertical;
-      if (texture === 'linen') {
+    let rowTerm = 10 - (20 * y) / size; // lighter at the top, like a lit backdrop
+    if (texture === 'vignette') {
+      const dy = y / size - 0.5;
+      rowTerm -= dy * dy * 60;
+    }
+    const sinY = Math.sin((y * 0.045) / scale);
+    const cosY = Math.cos((y * 0.045) / scale);
+    let offset = y * size * 3;
+    for (let x = 0; x < size; x++, offset += 3) {
+      let delta = rowTerm + (column[x] ?? 0);
+      if (texture === 'wood') delta += sinY * (cosPhase[x] ?? 0) + cosY * (sinPhase[x] ?? 0);
+      else if (texture === 'linen') {
         let h = Math.imul(x, 374761393) + Math.imul(y, 668265263) + seed;
         h = Math.imul(h ^ (h >>> 13), 1274126177);
         delta += (((h >>> 16) & 15) - 7.5) * 0.7 + (((x >> 1) + (y >> 1)) & 1 ? 1.5 : -1.5);
-      } else if (texture === 'wood') {
-        const plank = Math.min(planks - 1, Math.floor((x * planks) / size));
-        delta += (plankTone[plank] ?? 0) + Math.sin(y * 0.045 + plank * 2.1 + Math.sin(x * 0.09) * 1.5) * 3;
-        if ((x * planks) % size < planks) delta -= 14; // plank gaps
-      } else if (texture === 'vignette') {
-        const dx = x / size - 0.5;
-        const dy = y / size - 0.5;
-        delta -= (dx * dx + dy * dy) * 60;
       }
-      const offset = (y * size + x) * 3;
       image[offset] = bg[0] + delta;
       image[offset + 1] = bg[1] + delta;
       image[offset + 2] = bg[2] + delta;
