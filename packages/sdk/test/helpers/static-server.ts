@@ -21,10 +21,19 @@ export interface StaticServer {
 }
 
 /**
- * Serves folders under URL prefixes on 127.0.0.1 (port 0), with cross-origin isolation headers so
+ * Serves folders under URL prefixes on 127.0.0.1 (port 0), by default with cross-origin isolation headers so
  * ONNX Runtime may use WASM threads. Paths are confined to their folder.
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+export async function serveStatic(
+  mounts: Record<string, string>,
+  options: { isolated?: boolean } = {},
+): Promise<StaticServer> {
+  // Cross-origin isolation lets ORT use WASM threads, but blocks cross-origin images that lack CORP headers
+  // (marketplace photos): pages that show such images opt out.
+  const isolation =
+    options.isolated === false
+      ? {}
+      : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -40,8 +49,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
+      ...isolation,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

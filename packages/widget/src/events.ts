@@ -1,0 +1,62 @@
+import type { SearchResult } from '@find-this-fit/sdk';
+import type { ModelProgress } from '@find-this-fit/sdk/embedder';
+
+/** Where a result list came from. */
+export type QueryKind = 'photo' | 'similar';
+
+/** Milliseconds spent in each stage of a search (absent stages were skipped, e.g. no embed on "more like this"). */
+export interface SearchTimings {
+  decodeMs?: number;
+  modelLoadMs?: number;
+  embedMs?: number;
+  searchMs: number;
+  renderMs: number;
+  totalMs: number;
+}
+
+export interface FtfResultsDetail {
+  /** Every result shown, in rank order (best first), including earlier pages after "load more". */
+  results: SearchResult[];
+  /** Results added by this event (the new page). */
+  added: SearchResult[];
+  kind: QueryKind;
+  /** Where the embedding ran: in this browser (`webgpu`/`wasm`) or on the server. */
+  device: 'webgpu' | 'wasm' | 'server' | 'none';
+  hasMore: boolean;
+  timings: SearchTimings;
+}
+
+export interface FtfSelectDetail {
+  result: SearchResult;
+  /** The link about to open: the app link when allowed, else the web page. Cancel the event to handle it yourself. */
+  href: string;
+}
+
+export interface FtfErrorDetail {
+  code: string;
+  /** The words shown to the shopper. */
+  message: string;
+  /** Technical detail for logs. */
+  detail: string;
+  status?: number;
+}
+
+export type FtfModelProgressDetail = ModelProgress & {
+  /** Bytes over every model file so far, for one overall bar. */
+  totalLoaded: number;
+  totalBytes: number;
+};
+
+export type FtfResultsEvent = CustomEvent<FtfResultsDetail>;
+export type FtfSelectEvent = CustomEvent<FtfSelectDetail>;
+export type FtfErrorEvent = CustomEvent<FtfErrorDetail>;
+export type FtfModelProgressEvent = CustomEvent<FtfModelProgressDetail>;
+
+declare global {
+  interface HTMLElementEventMap {
+    'ftf-results': FtfResultsEvent;
+    'ftf-select': FtfSelectEvent;
+    'ftf-error': FtfErrorEvent;
+    'ftf-model-progress': FtfModelProgressEvent;
+  }
+}

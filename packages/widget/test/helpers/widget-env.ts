@@ -1,0 +1,198 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type FixtureListing,
+  renderListingImage,
+  startFixtureMarketplace,
+} from '@find-this-fit/example-fixture-marketplace';
+import { FindThisFit, type ListingUpsert } from '@find-this-fit/sdk';
+import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
+import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
+import { fixtureDir, MODELS_DIR } from '../../../sdk/test/helpers/paths.js';
+import { type StaticServer, serveStatic } from '../../../sdk/test/helpers/static-server.js';
+
+export const WIDGET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST_DIR = join(WIDGET_DIR, 'dist');
+export const SECRET = 'sk_widget_test_secret';
+export const PUBLISHABLE = 'pk_widget_test_public';
+
+/** The test shop page: the widget as a host would drop it in, plus an event log the tests read. */
+const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Widget test shop</title>
+<style>body { font-family: system-ui, sans-serif; margin: 0; padding: 16px; background: #f6f6f6; }</style>
+</head>
+<body>
+<main>
+<h1>Test shop</h1>
+<find-this-fit></find-this-fit>
+</main>
+<script>
+  window.ftfEvents = [];
+  for (const type of ['ftf-results', 'ftf-select', 'ftf-error', 'ftf-model-progress']) {
+    // Listening on document proves the events bubble out of the shadow root (composed).
+    document.addEventListener(type, (event) => window.ftfEvents.push({ type, detail: event.detail, at: performance.now() }));
+  }
+</script>
+<script type="module" src="/widget/find-this-fit.js"></script>
+</body>
+</html>`;
+
+export interface SeededListing {
+  listing: FixtureListing;
+  id: string;
+  image: Buffer;
+}
+
+export interface WidgetEnv {
+  page: StaticServer;
+  api: RunningServer;
+  marketplaceUrl: string;
+  listings: SeededListing[];
+  close(): Promise<void>;
+}
+
+export async function fixtureEmbedder(): Promise<Embedder> {
+  return createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), threads: 1 });
+}
+
+/**
+ * Everything a widget test needs, real and on loopback: the fixture marketplace (listing photos), the search
+ * server on PGlite with the fixture model and server-side image search, its catalogue embedded in Node with
+ * the same model, and a static server for the built widget, the model files and a shop page.
+ */
+export async function startWidgetEnv(
+  options: { count?: number; env?: Record<string, string> } = {},
+): Promise<WidgetEnv> {
+  const pageRoot = await mkdtemp(join(tmpdir(), 'ftf-widget-page-'));
+  await writeFile(join(pageRoot, 'index.html'), PAGE_HTML);
+  const page = await serveStatic({ '/widget/': DIST_DIR, '/models/': MODELS_DIR, '/': pageRoot }, { isolated: false });
+  const marketplace = await startFixtureMarketplace({ count: options.count ?? 24, seed: 7 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'ftf-widget-data-'));
+  const config = loadConfig({
+    PORT: '0',
+    FTF_DATA_DIR: dataDir,
+    FTF_MODEL: 'fixture',
+    FTF_MODEL_DIR: fixtureDir(),
+    FTF_SECRET_KEYS: SECRET,
+    FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${page.url}`,
+    FTF_CORS_ORIGINS: page.url,
+    FTF_RATE_LIMIT_RPS: '1000',
+    FTF_RATE_LIMIT_BURST: '1000',
+    FTF_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const api = await startServer(config, createLogger('silent'));
+  const listings = await seedCatalogue(
+    api.url,
+    marketplace.listings.filter((l) => l.status === 'active'),
+  );
+  return {
+    page,
+    api,
+    marketplaceUrl: marketplace.url,
+    listings,
+    async close() {
+      await api.close();
+      await marketplace.close();
+      await page.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(pageRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Embeds each listing photo with the fixture model and upserts the catalogue through the admin API. */
+async function seedCatalogue(apiUrl: string, listings: readonly FixtureListing[]): Promise<SeededListing[]> {
+  const embedder = await fixtureEmbedder();
+  try {
+    const images = await Promise.all(listings.map((listing) => renderListingImage(listing)));
+    const vectors = await embedder.embedImages(images);
+    const items: ListingUpsert[] = listings.map((l, i) => ({
+      source: l.source,
+      externalId: l.externalId,
+      title: l.title,
+      description: l.description,
+      brand: l.brand,
+      size: l.size,
+      category: l.category,
+      condition: l.condition,
+      conditionRaw: l.conditionRaw,
+      price: l.price,
+      url: l.url,
+      appUrl: l.appUrl,
+      imageUrl: l.imageUrl,
+      vector: Array.from(vectors[i] ?? []),
+    }));
+    const admin = new FindThisFit({ baseURL: apiUrl, apiKey: SECRET });
+    const { ids } = await admin.items.upsert(items, { model: embedder.fingerprint });
+    const seeded = listings.map((listing, i) => ({ listing, id: ids[i] ?? '', image: images[i] ?? Buffer.alloc(0) }));
+    return seeded;
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+export interface FaultProxy {
+  url: string;
+  /** The next `times` requests whose path starts with `prefix` get this response instead of the server's. */
+  fail(prefix: string, status: number, body: unknown, headers?: Record<string, string>, times?: number): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through proxy in front of the real server that can answer chosen requests with an error status
+ * (in the server's own error body format), for error states the real server cannot be driven into on demand.
+ */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  let faults: { prefix: string; status: number; body: unknown; headers: Record<string, string>; left: number }[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    const fault = req.method !== 'OPTIONS' ? faults.find((f) => path.startsWith(f.prefix) && f.left > 0) : undefined;
+    if (fault) {
+      fault.left--;
+      const origin = req.headers.origin;
+      res.writeHead(fault.status, {
+        'content-type': 'application/json',
+        ...(origin
+          ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'retry-after, x-request-id' }
+          : {}),
+        ...fault.headers,
+      });
+      req.resume();
+      res.end(JSON.stringify(fault.body));
+      return;
+    }
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    fail(prefix, status, body, headers = {}, times = 1) {
+      faults.push({ prefix, status, body, headers, left: times });
+    },
+    clear() {
+      faults = [];
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

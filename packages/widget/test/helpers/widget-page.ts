@@ -1,0 +1,82 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { FtfResultsDetail } from '../../src/events.js';
+import { PUBLISHABLE, type WidgetEnv } from './widget-env.js';
+
+export interface LoggedEvent {
+  type: string;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/** Opens the test shop with the widget configured by attributes (defaults: the env's server, fixture model, WASM). */
+export async function openWidget(
+  browser: Browser,
+  env: WidgetEnv,
+  attributes: Record<string, string | null> = {},
+  viewport = DESKTOP,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  await page.goto(`${env.page.url}/`);
+  await page.evaluate(async () => customElements.whenDefined('find-this-fit'));
+  await setAttributes(page, {
+    'api-base': env.api.url,
+    'api-key': PUBLISHABLE,
+    'model-url': '/models/fixture',
+    device: 'wasm',
+    k: '8',
+    ...attributes,
+  });
+  return page;
+}
+
+export async function setAttributes(page: Page, attributes: Record<string, string | null>): Promise<void> {
+  await page.evaluate((attrs) => {
+    const element = document.querySelector('find-this-fit')!;
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === null) element.removeAttribute(name);
+      else element.setAttribute(name, value);
+    }
+  }, attributes);
+}
+
+export function widget(page: Page): Locator {
+  return page.locator('find-this-fit');
+}
+
+export async function events(page: Page, type?: string): Promise<LoggedEvent[]> {
+  const all = (await page.evaluate(() => (window as unknown as { ftfEvents: LoggedEvent[] }).ftfEvents)) ?? [];
+  return type ? all.filter((e) => e.type === type) : all;
+}
+
+/** Waits until more than `already` events of `type` were seen; returns the newest. */
+export async function nextEvent(page: Page, type: string, already: number, timeout = 90_000): Promise<LoggedEvent> {
+  await page.waitForFunction(
+    ({ type, already }) =>
+      (window as unknown as { ftfEvents: { type: string }[] }).ftfEvents.filter((e) => e.type === type).length >
+      already,
+    { type, already },
+    { timeout, polling: 50 },
+  );
+  const list = await events(page, type);
+  return list[list.length - 1]!;
+}
+
+/** Picks a photo through the real file input and waits for the results it produces. */
+export async function choosePhoto(page: Page, image: Buffer, name = 'outfit.jpg'): Promise<FtfResultsDetail> {
+  const before = (await events(page, 'ftf-results')).length;
+  await widget(page).locator('#file').setInputFiles({ name, mimeType: 'image/jpeg', buffer: image });
+  return (await nextEvent(page, 'ftf-results', before)).detail as unknown as FtfResultsDetail;
+}
+
+/** Result card titles as rendered, in DOM order. */
+export async function renderedTitles(page: Page): Promise<string[]> {
+  return widget(page)
+    .locator('ul.grid li .title a')
+    .allTextContents()
+    .then((t) => t.map((s) => s.trim()));
+}
