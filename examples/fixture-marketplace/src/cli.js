@@ -25,7 +25,11 @@ function integer(value, name, fallback) {
 }
 
 async function main() {
+  // `pnpm start -- --count 5` passes the `--` through: drop it.
+  const args = process.argv.slice(2);
+  if (args[0] === '--') args.shift();
   const { values } = parseArgs({
+    args,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },

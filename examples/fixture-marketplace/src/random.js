@@ -1,7 +1,7 @@
 // @ts-check
 // Seeded randomness, so the same seed always yields the same catalogue and the same pixels.
 
-/** 32-bit FNV-1a hash of a string: stable seeds and ETags derived from text. */
+/** 32-bit FNV-1a hash of a string: stable seeds and ETags derived from text. @param {string} text */
 export function hashString(text) {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
