@@ -1,0 +1,43 @@
+/** `@find-this-fit/ingest`: source adapters, the polite fetcher, the image pipeline, state and scheduler. */
+export {
+  buildConfig,
+  ConfigError,
+  type ConfigOverrides,
+  DEFAULTS,
+  type IngestConfig,
+  loadConfig,
+  type SourceConfig,
+} from './config.js';
+export { type AddressPolicy, guardedLookup, isAddressAllowed } from './fetcher/address-guard.js';
+export { backoffDelay, parseRetryAfter } from './fetcher/backoff.js';
+export {
+  BlockedAddressError,
+  CircuitOpenError,
+  FetchError,
+  HttpStatusError,
+  ResponseTooLargeError,
+  RobotsDisallowedError,
+} from './fetcher/errors.js';
+export {
+  DEFAULT_FETCHER_OPTIONS,
+  type FetcherOptions,
+  type FetchOptions,
+  type FetchResult,
+  PoliteFetcher,
+} from './fetcher/polite-fetcher.js';
+export { type RobotsRules, rulesFrom } from './fetcher/robots.js';
+export { createLogger } from './logger.js';
+export { checkImage, ImageRejectedError } from './pipeline/image-check.js';
+export { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
+export { type IngestDeps, type IngestOptions, type IngestProgress, itemKey, runIngest } from './pipeline/run-ingest.js';
+export { loadServerModel, ModelMismatchError, type ServerModel } from './pipeline/server-model.js';
+export { formatSummary, type RunSummary } from './pipeline/summary.js';
+export { DEFAULT_CRON, type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.js';
+export { depopSource, normalizeDepop } from './sources/depop.js';
+export { extractJsonLdProduct, jsonLdSource, normalizeJsonLdProduct, parseSitemap } from './sources/jsonld.js';
+export { normalizeShopify, shopifySource } from './sources/shopify.js';
+export { type NormalizedListing, NormalizeError, type SourceAdapter, type SourcePage } from './sources/types.js';
+export { StateLockedError } from './state/lock.js';
+export { StateStore, writeFileAtomic } from './state/state-store.js';
+export type { ItemState, RunState, StateData } from './state/types.js';
+export { buildClient, buildFetcher, buildSources, ingestOnce, reembedOnce } from './wiring.js';

@@ -1,0 +1,41 @@
+import type { FindThisFit, InfoResponse } from '@find-this-fit/sdk';
+import type { Embedder } from '@find-this-fit/sdk/embedder';
+
+/** The embedder's model is not the one the server's index was built with: vectors would not compare. */
+export class ModelMismatchError extends Error {
+  override name = 'ModelMismatchError';
+}
+
+export interface ServerModel {
+  info: InfoResponse;
+  embedder: Embedder;
+  fingerprint: string;
+}
+
+/**
+ * Loads the embedder for the preset the server announces in `/v1/info` (preset and dtype from the server,
+ * files from `modelDir`), and refuses to go on when its fingerprint differs from the server's.
+ */
+export async function loadServerModel(
+  client: FindThisFit,
+  options: { modelDir?: string | undefined; threads?: number | undefined; batchSize: number },
+): Promise<ServerModel> {
+  const info = await client.info();
+  const { createEmbedder } = await import('@find-this-fit/sdk/embedder');
+  const embedder = await createEmbedder({
+    preset: info.model.preset,
+    dtype: info.model.dtype as 'q8',
+    batchSize: options.batchSize,
+    device: 'cpu',
+    ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  if (embedder.fingerprint !== info.model.fingerprint) {
+    await embedder.dispose();
+    throw new ModelMismatchError(
+      `The local model (${embedder.fingerprint}, preset ${embedder.preset.name}) is not the server's ` +
+        `(${info.model.fingerprint}, preset ${info.model.preset}): refusing to ingest vectors that would not compare.`,
+    );
+  }
+  return { info, embedder, fingerprint: info.model.fingerprint };
+}

@@ -1,0 +1,73 @@
+/** What one run did; printed at the end of `ftf-ingest run` and returned by `runIngest`. */
+export interface RunSummary {
+  runId: number;
+  /** This run continued one that was interrupted (kill, crash). */
+  resumed: boolean;
+  /** Raw records read from the sources. */
+  fetched: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  /** Images embedded this run (unchanged images are not). */
+  embedded: number;
+  /** Listings marked sold this run (seen sold / out of stock). */
+  sold: number;
+  /** Listings marked removed this run (missing for N consecutive runs). */
+  removed: number;
+  /** Records not ingested, by reason (normalize errors name the field: `normalize:pricing.currency_name`). */
+  skipped: Record<string, number>;
+  /** Records or pages that failed, by reason. */
+  failed: Record<string, number>;
+  sources: Record<string, { completed: boolean; pages: number; error?: string }>;
+  /** Hosts whose circuit breaker opened. */
+  openCircuits: Record<string, string>;
+  durationMs: number;
+  /** Listings per second, end to end. */
+  itemsPerSecond: number;
+}
+
+export function emptySummary(runId: number, resumed: boolean): RunSummary {
+  return {
+    runId,
+    resumed,
+    fetched: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    embedded: 0,
+    sold: 0,
+    removed: 0,
+    skipped: {},
+    failed: {},
+    sources: {},
+    openCircuits: {},
+    durationMs: 0,
+    itemsPerSecond: 0,
+  };
+}
+
+export const bump = (counts: Record<string, number>, reason: string, by = 1): void => {
+  counts[reason] = (counts[reason] ?? 0) + by;
+};
+
+/** One human line: `fetched 60 · new 58 · updated 0 · unchanged 0 · skipped 2 (…) · failed 0`. */
+export function formatSummary(s: RunSummary): string {
+  const list = (counts: Record<string, number>) => {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(counts).map(([k, v]) => `${k}: ${v}`);
+    return parts.length ? `${total} (${parts.join(', ')})` : '0';
+  };
+  return [
+    `run ${s.runId}${s.resumed ? ' (resumed)' : ''}`,
+    `fetched ${s.fetched}`,
+    `new ${s.new}`,
+    `updated ${s.updated}`,
+    `unchanged ${s.unchanged}`,
+    `embedded ${s.embedded}`,
+    `sold ${s.sold}`,
+    `removed ${s.removed}`,
+    `skipped ${list(s.skipped)}`,
+    `failed ${list(s.failed)}`,
+    `${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond.toFixed(1)} items/s`,
+  ].join(' · ');
+}

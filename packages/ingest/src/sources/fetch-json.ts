@@ -1,0 +1,26 @@
+import type { SourceContext } from './types.js';
+
+/** A page whose body is not the JSON we expect. */
+export class MalformedPageError extends Error {
+  override name = 'MalformedPageError';
+}
+
+/**
+ * GETs a JSON page through the polite fetcher. A body that does not parse is fetched again (a truncated or
+ * garbled answer is usually transient), up to `attempts` times, each one a normal polite request.
+ */
+export async function fetchJson(context: SourceContext, url: string, attempts = 3): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await context.fetcher.fetch(url, {
+      accept: 'application/json',
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    try {
+      return JSON.parse(response.body.toString('utf8')) as unknown;
+    } catch (error) {
+      const message = `malformed JSON from ${url}: ${(error as Error).message}`;
+      if (attempt >= attempts) throw new MalformedPageError(`${message} (after ${attempts} attempts)`);
+      context.logger.warn({ url, attempt }, `${message}; fetching it again`);
+    }
+  }
+}

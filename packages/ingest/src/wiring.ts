@@ -1,0 +1,116 @@
+import { FindThisFit } from '@find-this-fit/sdk';
+import type { Logger } from 'pino';
+import type { IngestConfig } from './config.js';
+import { PoliteFetcher } from './fetcher/polite-fetcher.js';
+import { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
+import { type IngestProgress, runIngest } from './pipeline/run-ingest.js';
+import { loadServerModel } from './pipeline/server-model.js';
+import type { RunSummary } from './pipeline/summary.js';
+import { depopSource } from './sources/depop.js';
+import { jsonLdSource } from './sources/jsonld.js';
+import { shopifySource } from './sources/shopify.js';
+import type { SourceAdapter } from './sources/types.js';
+import { StateStore } from './state/state-store.js';
+
+/** The adapters a config names, in order. */
+export function buildSources(config: IngestConfig): SourceAdapter[] {
+  return config.sources.map((s): SourceAdapter => {
+    if (s.type === 'depop') return depopSource(s);
+    if (s.type === 'shopify') return shopifySource(s);
+    return jsonLdSource({
+      sitemapUrl: s.sitemapUrl,
+      ...(s.include ? { include: new RegExp(s.include) } : {}),
+      ...(s.name ? { name: s.name } : {}),
+    });
+  });
+}
+
+export function buildFetcher(config: IngestConfig, logger: Logger): PoliteFetcher {
+  const { allowPrivateAddresses, allowLoopback, ...fetch } = config.fetch;
+  return new PoliteFetcher({
+    ...fetch,
+    userAgent: `${config.userAgent.product} (+${config.userAgent.contactUrl})`,
+    robotsAgent: config.userAgent.product.split('/')[0] ?? config.userAgent.product,
+    addressPolicy: { allowPrivateAddresses, allowLoopback },
+    logger,
+  });
+}
+
+export function buildClient(config: IngestConfig): FindThisFit {
+  return new FindThisFit({ baseURL: config.server.url, apiKey: config.server.apiKey, maxRetries: 4, timeout: 120_000 });
+}
+
+export interface RunHooks {
+  logger: Logger;
+  onProgress?: (progress: IngestProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Everything one `ftf-ingest run` does: model from the server, state, fetcher, the run, clean-up. */
+export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise<RunSummary> {
+  const client = buildClient(config);
+  const model = await loadServerModel(client, {
+    modelDir: config.modelDir,
+    threads: config.threads,
+    batchSize: config.batch.embed,
+  });
+  const state = StateStore.open(config.stateDir);
+  const fetcher = buildFetcher(config, hooks.logger);
+  try {
+    return await runIngest(
+      {
+        client,
+        embedder: model.embedder,
+        fingerprint: model.fingerprint,
+        fetcher,
+        state,
+        sources: buildSources(config),
+        logger: hooks.logger,
+      },
+      {
+        pageSize: config.batch.pageSize,
+        embedBatchSize: config.batch.embed,
+        upsertBatchSize: Math.min(config.batch.upsert, model.info.limits.maxBatch),
+        maxImageBytes: config.images.maxBytes,
+        maxImagePixels: config.images.maxPixels,
+        removeAfterMissedRuns: config.freshness.removeAfterMissedRuns,
+        recheckImages: config.images.recheck,
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      },
+    );
+  } finally {
+    state.close();
+    await fetcher.close();
+    await model.embedder.dispose();
+  }
+}
+
+/** `ftf-ingest reembed`: every stored listing whose vector is not from the server's model, resumably. */
+export async function reembedOnce(config: IngestConfig, hooks: RunHooks): Promise<ReembedSummary> {
+  const client = buildClient(config);
+  const model = await loadServerModel(client, {
+    modelDir: config.modelDir,
+    threads: config.threads,
+    batchSize: config.batch.embed,
+  });
+  const state = StateStore.open(config.stateDir);
+  const fetcher = buildFetcher(config, hooks.logger);
+  try {
+    return await reembedAll(
+      { client, embedder: model.embedder, fingerprint: model.fingerprint, fetcher, state, logger: hooks.logger },
+      {
+        embedBatchSize: config.batch.embed,
+        upsertBatchSize: Math.min(config.batch.upsert, model.info.limits.maxBatch),
+        maxImageBytes: config.images.maxBytes,
+        maxImagePixels: config.images.maxPixels,
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      },
+    );
+  } finally {
+    state.close();
+    await fetcher.close();
+    await model.embedder.dispose();
+  }
+}
