@@ -20,7 +20,7 @@ const int =
 
 export const isId = text(/^[A-Za-z0-9_.:-]{1,64}$/, 64) as (x: unknown) => x is string;
 export const http = text(/^https?:\/\/\S+$/);
-const image = among('image/jpeg', 'image/png', 'image/webp', 'image/heic');
+const image = among('image/jpeg', 'image/png', 'image/webp');
 export const ERROR_CODES = [
   'unsupported',
   'invalid_message',
@@ -67,7 +67,7 @@ export const checkHostInit = (p: unknown) =>
 export const checkPhoto = (p: unknown) =>
   check(
     p,
-    { url: text(/^app:\/\/bundle\/photos\/[A-Za-z0-9_-]{1,64}\.(jpg|jpeg|png|webp|heic)$/, 120) },
+    { url: text(/^app:\/\/bundle\/photos\/[A-Za-z0-9_-]{1,64}\.(jpg|jpeg|png|webp)$/, 120) },
     { mimeType: image },
   );
 
