@@ -230,7 +230,7 @@ export async function startFixtureMarketplace(options = {}) {
     },
     /**
      * Adds a listing after the others (next sequence number), generated from the seed, with overrides.
-     * @param {Partial<Pick<FixtureListing, 'source'|'title'|'description'|'brand'|'size'|'category'|'condition'|'conditionRaw'|'price'|'status'|'colour'|'garment'|'pattern'>>} [partial]
+     * @param {Partial<Pick<FixtureListing, 'source'|'title'|'description'|'brand'|'size'|'category'|'condition'|'conditionRaw'|'status'|'colour'|'garment'|'pattern'>> & { price?: { amount: number, currency?: 'GBP'|'USD'|'EUR' } }} [partial]
      */
     add(partial = {}) {
       const listing = applyOverrides(makeListing(o.seed, nextN, state.origin, checkSource(partial.source)), partial);
