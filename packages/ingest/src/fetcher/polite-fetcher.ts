@@ -101,6 +101,12 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** Drops a body we will not read; the abort error it emits is expected, not a crash. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 function errorCode(error: unknown): string {
   const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
   if (typeof e?.cause?.code === 'string' && e.cause.code === 'EBLOCKEDADDRESS') return 'EBLOCKEDADDRESS';
@@ -144,8 +150,13 @@ export class PoliteFetcher {
       ),
     );
     this.#robots = new RobotsCache(options.robotsAgent, async (robotsUrl) => {
-      const result = await this.#follow(new URL(robotsUrl), { accept: 'text/plain', maxBytes: 512 * 1024 }, false);
-      return { status: result.status, body: result.body.toString('utf8') };
+      try {
+        const result = await this.#follow(new URL(robotsUrl), { accept: 'text/plain', maxBytes: 512 * 1024 }, false);
+        return { status: result.status, body: result.body.toString('utf8') };
+      } catch (error) {
+        if (error instanceof HttpStatusError) return { status: error.status, body: '' };
+        throw error;
+      }
     });
   }
 
@@ -300,7 +311,7 @@ export class PoliteFetcher {
     const cap = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, this.#options.maxResponseBytes);
     const declared = Number(header(raw, 'content-length'));
     if (Number.isFinite(declared) && declared > cap) {
-      response.body.destroy();
+      discard(response.body);
       throw new ResponseTooLargeError(url.href, cap);
     }
     const chunks: Buffer[] = [];
@@ -308,7 +319,7 @@ export class PoliteFetcher {
     for await (const chunk of response.body) {
       size += (chunk as Buffer).length;
       if (size > cap) {
-        response.body.destroy();
+        discard(response.body);
         throw new ResponseTooLargeError(url.href, cap);
       }
       chunks.push(chunk as Buffer);

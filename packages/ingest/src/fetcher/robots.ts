@@ -1,4 +1,5 @@
 import * as robotsModule from 'robots-parser';
+import { BlockedAddressError } from './errors.js';
 
 interface Robot {
   isAllowed(url: string, ua?: string): boolean | undefined;
@@ -66,7 +67,11 @@ export class RobotsCache {
       const robotsUrl = `${origin}/robots.txt`;
       rules = this.#load(robotsUrl).then(
         (answer) => rulesFrom(robotsUrl, this.#userAgent, answer),
-        (error: unknown) => rulesFrom(robotsUrl, this.#userAgent, { error: (error as Error).message ?? String(error) }),
+        (error: unknown) => {
+          // A host we may not connect to at all is that error, not a robots question.
+          if (error instanceof BlockedAddressError) throw error;
+          return rulesFrom(robotsUrl, this.#userAgent, { error: (error as Error).message ?? String(error) });
+        },
       );
       this.#rules.set(origin, rules);
     }

@@ -71,10 +71,10 @@ export function extractJsonLdProduct(html: string): Record<string, unknown> {
   throw new NormalizeError('@type', 'no schema.org Product in the JSON-LD blocks');
 }
 
-function imageOf(value: unknown): string {
+function imageOf(value: unknown, base: string): string {
   const first = Array.isArray(value) ? value[0] : value;
-  if (isRecord(first)) return requiredUrl(first.url ?? first.contentUrl, 'image.url');
-  return requiredUrl(first, 'image');
+  if (isRecord(first)) return requiredUrl(first.url ?? first.contentUrl, 'image.url', base);
+  return requiredUrl(first, 'image', base);
 }
 
 /** A schema.org Product → listing. Pure. `pageUrl` resolves relative URLs and is the fallback `url`. */
@@ -102,7 +102,7 @@ export function normalizeJsonLdProduct(payload: unknown, pageUrl: string, source
   const externalId =
     optionalString(product, 'sku', 'sku') ?? optionalString(product, 'productID', 'productID') ?? pageUrl;
   const url = product.url === undefined ? pageUrl : requiredUrl(product.url, 'url', pageUrl);
-  const imageUrl = product.image === undefined ? requiredUrl(undefined, 'image') : imageOf(product.image);
+  const imageUrl = product.image === undefined ? requiredUrl(undefined, 'image') : imageOf(product.image, pageUrl);
   return {
     source,
     externalId,

@@ -28,7 +28,7 @@ export function acquireLock(path: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || alive(holder))) {
         throw new StateLockedError(`State ${path} is locked by process ${holder} (another ingest run is going on).`);
       }
       rmSync(path, { force: true });

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeDepop, pickPicture } from '../src/sources/depop.js';
+import { extractJsonLdProduct, normalizeJsonLdProduct, parseSitemap } from '../src/sources/jsonld.js';
+import { normalizeShopify } from '../src/sources/shopify.js';
+import { NormalizeError } from '../src/sources/types.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const json = (name: string) => JSON.parse(fixture(name)) as Record<string, unknown[]>;
+
+function normalizeError(run: () => unknown): NormalizeError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof NormalizeError) return error;
+    throw error;
+  }
+  throw new Error('expected a NormalizeError');
+}
+
+describe('depop normalize', () => {
+  const [jacket, shirt, drifted] = json('depop-search.json').objects as unknown[];
+
+  it('maps a search object to the listing schema (title = first line, price in minor units, app link)', () => {
+    expect(normalizeDepop(jacket)).toEqual({
+      source: 'depop',
+      externalId: '300000123',
+      title: 'Blue denim jacket',
+      description: 'Excellent preloved condition, no flaws. Size M.',
+      brand: "Levi's",
+      size: 'M',
+      category: 'jackets',
+      condition: 'excellent',
+      conditionRaw: 'used_excellent',
+      price: { amount: 2500, currency: 'GBP' },
+      url: 'https://www.depop.com/products/vintagevera-blue-denim-jacket-0/',
+      appUrl: 'depop://product/300000123',
+      imageUrl: 'https://media.example/p/123-640.jpg',
+      status: 'active',
+    });
+  });
+
+  it('uses the discounted price when final_price_key says so, maps SOLD, tolerates a missing brand, reads preview', () => {
+    const listing = normalizeDepop(shirt, 'http://127.0.0.1:9/depop');
+    expect(listing.price).toEqual({ amount: 3199, currency: 'USD' });
+    expect(listing.status).toBe('sold');
+    expect(listing.brand).toBeNull();
+    expect(listing.condition).toBe('like_new');
+    expect(listing.imageUrl).toBe('https://media.example/p/456-640.jpg');
+    expect(listing.url).toBe('http://127.0.0.1:9/depop/products/thriftqueen-red-check-shirt-1/');
+  });
+
+  it('fails loudly on format drift, naming the field', () => {
+    expect(normalizeError(() => normalizeDepop(drifted)).field).toBe('pricing');
+    const noCurrency = structuredClone(jacket) as Record<string, Record<string, unknown>>;
+    delete noCurrency.pricing!.currency_name;
+    expect(normalizeError(() => normalizeDepop(noCurrency)).message).toMatch(/^pricing\.currency_name: expected an ISO 4217/);
+    const newStatus = { ...(jacket as object), status: 'RESERVED' };
+    expect(normalizeError(() => normalizeDepop(newStatus)).field).toBe('status');
+    const newCondition = { ...(jacket as object), attributes: { condition: 'used_okay' } };
+    expect(normalizeError(() => normalizeDepop(newCondition)).message).toMatch(/attributes\.condition: unknown condition "used_okay"/);
+    const noDescription = { ...(jacket as object), description: undefined };
+    expect(normalizeError(() => normalizeDepop(noDescription)).field).toBe('description');
+  });
+
+  it('picks the picture closest to 640 px', () => {
+    expect(pickPicture({ '150': 'https://a/150', '1280': 'https://a/1280', '480': 'https://a/480' }, 'p')).toBe('https://a/480');
+    expect(() => pickPicture({ small: 'https://a' }, 'pictures[0]')).toThrow(/pictures\[0\]: no picture URL/);
+  });
+
+  it('throws only NormalizeError, whatever the payload (property test)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          normalizeDepop(value);
+        } catch (error) {
+          return error instanceof NormalizeError;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('shopify normalize', () => {
+  const [coat, tee, noPicture, drifted] = json('shopify-products.json').products as unknown[];
+  const options = { storeUrl: 'https://shop.example', currency: 'EUR' };
+
+  it('maps a products.json product (size option, condition tag, plain-text body)', () => {
+    expect(normalizeShopify(coat, options)).toEqual({
+      source: 'shopify:shop.example',
+      externalId: '7400000000123',
+      title: 'Black wool coat',
+      description: 'Good condition with light signs of wear. Size L.',
+      brand: 'COS',
+      size: 'L',
+      category: 'coats',
+      condition: 'good',
+      conditionRaw: 'Good',
+      price: { amount: 8950, currency: 'EUR' },
+      url: 'https://shop.example/products/black-wool-coat-0',
+      appUrl: null,
+      imageUrl: 'https://cdn.shop.example/files/coat.jpg',
+      status: 'active',
+    });
+  });
+
+  it('maps an unavailable product to sold, comma-separated tags, and the "Default Title" placeholder to no size', () => {
+    const listing = normalizeShopify(tee, options);
+    expect(listing.status).toBe('sold');
+    expect(listing.condition).toBe('poor');
+    expect(listing.size).toBeNull();
+    expect(listing.description).toBeNull();
+  });
+
+  it('names the missing or drifted field', () => {
+    expect(normalizeError(() => normalizeShopify(noPicture, options)).field).toBe('images');
+    expect(normalizeError(() => normalizeShopify(drifted, options)).message).toMatch(/^variants\[0\]\.price: expected a decimal/);
+    expect(normalizeError(() => normalizeShopify({ id: 1, handle: 'x', title: 'y' }, options)).field).toBe('variants');
+  });
+
+  it('throws only NormalizeError, whatever the payload (property test)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          normalizeShopify(value, options);
+        } catch (error) {
+          return error instanceof NormalizeError;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('json-ld normalize', () => {
+  it('extracts the Product among several blocks and resolves relative URLs', () => {
+    const product = extractJsonLdProduct(fixture('jsonld-product.html'));
+    expect(normalizeJsonLdProduct(product, 'https://shop.example/products/cream-jumper', 'jsonld:shop.example')).toEqual({
+      source: 'jsonld:shop.example',
+      externalId: 'SLV-10042',
+      title: 'Cream cable knit jumper',
+      description: 'Good condition with light signs of wear.',
+      brand: 'Arket',
+      size: 'S',
+      category: 'knitwear',
+      condition: 'good',
+      conditionRaw: 'https://schema.org/UsedCondition',
+      price: { amount: 3400, currency: 'USD' },
+      url: 'https://shop.example/products/cream-jumper',
+      appUrl: null,
+      imageUrl: 'https://shop.example/images/jumper.jpg',
+      status: 'active',
+    });
+  });
+
+  it('reads @graph, offer arrays, ImageObject, short availability terms: SoldOut → sold', () => {
+    const product = extractJsonLdProduct(fixture('jsonld-sold-graph.html'));
+    const listing = normalizeJsonLdProduct(product, 'https://shop.example/p/blazer', 'jsonld:shop.example');
+    expect(listing).toMatchObject({
+      externalId: 'BLZ-9',
+      brand: 'Zara',
+      status: 'sold',
+      condition: 'poor',
+      price: { amount: 12000, currency: 'EUR' },
+      imageUrl: 'https://shop.example/img/blazer.png',
+      url: 'https://shop.example/p/blazer',
+    });
+  });
+
+  it('names the problem for malformed JSON-LD and missing offers', () => {
+    expect(normalizeError(() => extractJsonLdProduct(fixture('jsonld-malformed.html'))).field).toBe('ld+json');
+    const noOffers = extractJsonLdProduct(fixture('jsonld-no-offers.html'));
+    expect(normalizeError(() => normalizeJsonLdProduct(noOffers, 'https://shop.example/x', 's')).message).toMatch(
+      /^offers: expected an object, got nothing \(missing\)/,
+    );
+    expect(normalizeError(() => extractJsonLdProduct('<html><body>no data</body></html>')).message).toMatch(/no JSON-LD/);
+  });
+
+  it('parses sitemap indexes and url sets', () => {
+    expect(parseSitemap(fixture('sitemap-index.xml'))).toEqual({
+      index: true,
+      urls: ['https://shop.example/sitemap-products-1.xml', 'https://shop.example/sitemap-products-2.xml'],
+    });
+    expect(parseSitemap(fixture('sitemap-urlset.xml')).urls).toEqual([
+      'https://shop.example/products/a',
+      'https://shop.example/products/b',
+    ]);
+    expect(() => parseSitemap('<html></html>')).toThrow(/not a sitemap/);
+  });
+});
