@@ -55,10 +55,11 @@ final class BundleSchemeHandler: NSObject, WKURLSchemeHandler {
             urlSchemeTask.didFailWithError(URLError(.badURL))
             return
         }
-        guard let (file, mimeType) = resolve(url) else {
+        guard let resolved = resolve(url) else {
             respond(urlSchemeTask, url: url, status: 403, mimeType: "text/plain", data: Data("Forbidden".utf8))
             return
         }
+        let (file, mimeType) = resolved
         let id = ObjectIdentifier(urlSchemeTask)
         // Read off the main thread (the ORT WASM file is tens of MB), answer on it.
         Task.detached(priority: .userInitiated) {

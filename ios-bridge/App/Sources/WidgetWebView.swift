@@ -24,7 +24,7 @@ struct WidgetWebView: UIViewRepresentable {
         webView.navigationDelegate = coordinator
         webView.allowsBackForwardNavigationGestures = false
         #if DEBUG
-        if #available(iOS 16.4, *) { webView.isInspectable = true } // Safari ▸ Develop
+        webView.isInspectable = true // Safari ▸ Develop
         #endif
         coordinator.bridge.webView = webView
         webView.load(URLRequest(url: URL(string: "app://bundle/index.html")!))

@@ -5,7 +5,7 @@ import FindThisFitKit
 /// widget's results for it.
 struct FindSimilarIntent: AppIntent {
     static let title: LocalizedStringResource = "Find Similar Listings"
-    static let description = IntentDescription(
+    static let description: IntentDescription? = IntentDescription(
         "Opens Find This Fit on second-hand listings that look like the photo."
     )
     /// The photo is searched by the widget in the app, so the app comes to the foreground.

@@ -5,7 +5,7 @@ import FindThisFitKit
 /// values, by calling the server's image search (`POST /v1/search/image`; the server embeds the photo).
 struct SearchListingsIntent: AppIntent {
     static let title: LocalizedStringResource = "Search Listings by Photo"
-    static let description = IntentDescription(
+    static let description: IntentDescription? = IntentDescription(
         "Returns the second-hand listings that look most like the photo, best first, without opening the app."
     )
     static let openAppWhenRun = false

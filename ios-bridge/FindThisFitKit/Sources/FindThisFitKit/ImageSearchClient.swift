@@ -38,6 +38,16 @@ public struct ImageSearchResponse: Codable, Equatable, Sendable {
     public var tookMs: Double
 }
 
+/// The server's error body, `{ error: { code, message } }`.
+private struct ServerErrorBody: Decodable {
+    struct Inner: Decodable {
+        var code: String
+        var message: String
+    }
+
+    var error: Inner
+}
+
 public enum ImageSearchError: Error, Equatable, LocalizedError {
     /// The server answered with an error body `{ error: { code, message } }`.
     case server(status: Int, code: String, message: String)
@@ -126,8 +136,7 @@ public struct ImageSearchClient: Sendable {
     func decode<T: Decodable>(_ type: T.Type, data: Data, response: URLResponse) throws -> T {
         guard let http = response as? HTTPURLResponse else { throw ImageSearchError.invalidResponse("not HTTP") }
         guard (200 ..< 300).contains(http.statusCode) else {
-            struct ErrorBody: Decodable { struct Inner: Decodable { var code: String; var message: String }; var error: Inner }
-            if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+            if let body = try? JSONDecoder().decode(ServerErrorBody.self, from: data) {
                 throw ImageSearchError.server(status: http.statusCode, code: body.error.code, message: body.error.message)
             }
             throw ImageSearchError.server(status: http.statusCode, code: "http_\(http.statusCode)", message: "no error body")
