@@ -131,6 +131,52 @@ describe('in the simulated WKWebView', () => {
     );
   });
 
+  // The adapter's hand-written checks must agree with the schema on near-misses, not just on the examples.
+  it('accepts exactly what the schema accepts, on one-field variations of the native → JS examples', async () => {
+    const init = example('host-init.json');
+    const search = example('search-image.json');
+    const withPayload = (m: Record<string, unknown>, patch: Record<string, unknown>) => ({
+      ...m,
+      payload: { ...(m.payload as object), ...patch },
+    });
+    const variations = [
+      withPayload(init, { locale: 'pt_BR' }),
+      withPayload(init, { locale: 'english' }),
+      withPayload(init, { locale: 'e' }),
+      withPayload(init, { theme: 'dark' }),
+      withPayload(init, { apiBase: 'http://192.168.1.20:8787' }),
+      withPayload(init, { apiBase: 'ftp://search.example.com' }),
+      withPayload(init, { apiBase: 'https://search.example.com/a b' }),
+      withPayload(init, { apiKey: '' }),
+      withPayload(init, { apiKey: 'pk live' }),
+      withPayload(init, { k: 1 }),
+      withPayload(init, { k: 100 }),
+      withPayload(init, { k: 101 }),
+      withPayload(init, { k: 2.5 }),
+      withPayload(init, { k: '20' }),
+      withPayload(init, { model: '' }),
+      withPayload(init, { device: 'webgpu' }),
+      withPayload(init, { device: 'gpu' }),
+      withPayload(search, { url: 'app://bundle/photos/a.webp' }),
+      withPayload(search, { url: 'app://bundle/photos/a.gif' }),
+      withPayload(search, { url: 'app://other/photos/a.jpg' }),
+      withPayload(search, { url: 'app://bundle/photos/a%2F..%2Fb.jpg' }),
+      withPayload(search, { mimeType: 'image/png' }),
+      withPayload(search, { mimeType: 'image/gif' }),
+      { ...search, id: 'x'.repeat(65) },
+      { ...search, id: 'ios 1' },
+      { ...search, v: '1' },
+      { ...search, extra: true },
+      { ...search, payload: [] },
+    ];
+    for (const message of variations) {
+      const schemaOk = schemaErrors(message) === '';
+      const reply = await receive(page, message);
+      expect(reply.ok, JSON.stringify(message)).toBe(schemaOk);
+      if (!schemaOk) expect(reply.error?.code).toBe('invalid_message');
+    }
+  });
+
   it('rejects reply envelopes and non-objects sent as requests', async () => {
     const asRequest = example('search-image.reply.json');
     expect(await receive(page, asRequest)).toMatchObject({
