@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../src/pipeline/summary.js';
+import { StateStore } from '../src/state/state-store.js';
+import type { ItemState } from '../src/state/types.js';
+import { ingestOnce } from '../src/wiring.js';
+import { memoryLogger } from './helpers/fetcher.js';
+import { type Marketplace, marketConfig, startFixtureMarketplace, startTestServer, tempDir } from './helpers/stack.js';
+
+// One marketplace + one real server (PGlite, fixture model) for the whole file; runs build on each other.
+let market: Marketplace;
+let stack: Awaited<ReturnType<typeof startTestServer>>;
+const state = tempDir('ftf-ingest-e2e-');
+const COUNT = 40;
+
+beforeAll(async () => {
+  [market, stack] = await Promise.all([startFixtureMarketplace({ count: COUNT, seed: 7, pageSize: 10 }), startTestServer()]);
+});
+afterAll(async () => {
+  await Promise.all([market?.close(), stack?.close()]);
+  state.remove();
+});
+
+const config = (extra: Record<string, unknown> = {}) => marketConfig(market, stack.server.url, state.path, extra);
+async function run(extra: Record<string, unknown> = {}): Promise<RunSummary> {
+  const { logger } = memoryLogger();
+  market.resetLog();
+  return ingestOnce(config(extra), { logger });
+}
+const imageRequests = () => market.requests.filter((r) => r.path.startsWith('/images/'));
+const stored = (): Record<string, ItemState> => StateStore.peek(state.path).items;
+/** The state entry of a marketplace listing (ingest names shopify/jsonld sources after their host). */
+const externalIds = new Map<string, string>();
+function entryOf(key: string): ItemState {
+  const externalId = market.get(key)?.externalId ?? externalIds.get(key);
+  if (externalId) externalIds.set(key, externalId);
+  const found = Object.values(stored()).find((i) => i.listing.externalId === externalId);
+  if (!found) throw new Error(`no state for ${key}`);
+  return found;
+}
+
+describe('ingest against the fixture marketplace and a real server', () => {
+  it('a full run ingests every listing once', async () => {
+    const summary = await run();
+    expect(summary.failed).toEqual({});
+    expect(summary.skipped).toEqual({});
+    expect(summary.new).toBe(COUNT);
+    expect(summary.embedded).toBe(COUNT);
+    expect(Object.values(summary.sources).every((s) => s.completed)).toBe(true);
+    const info = await stack.client.info();
+    expect(info.items.total).toBe(COUNT);
+    expect(info.items.active).toBe(market.listings.filter((l) => l.status === 'active').length);
+    // Each photo downloaded exactly once; one request in flight at a time (one host).
+    const paths = imageRequests().map((r) => r.path);
+    expect(paths).toHaveLength(COUNT);
+    expect(new Set(paths).size).toBe(COUNT);
+    expect(market.maxConcurrent).toBe(1);
+    expect(market.requests.every((r) => String(r.headers['user-agent']).includes('+https://find-this-fit.example/bot'))).toBe(true);
+
+    // Spot-check one listing of each source through the API.
+    for (const source of ['depop', 'shopify', 'jsonld'] as const) {
+      const listing = market.listings.find((l) => l.source === source)!;
+      const item = await stack.client.items.get(entryOf(listing.key).id);
+      expect(item).toMatchObject({ title: listing.title, price: listing.price, status: listing.status, imageUrl: listing.imageUrl });
+    }
+  });
+
+  it('a second run changes nothing and re-embeds nothing', async () => {
+    const before = await stack.client.info();
+    const summary = await run();
+    expect(summary).toMatchObject({ new: 0, updated: 0, unchanged: COUNT, embedded: 0, failed: {}, skipped: {} });
+    expect(imageRequests()).toHaveLength(0);
+    expect((await stack.client.info()).items).toEqual(before.items);
+  });
+
+  it('a price change and a sold listing are reflected, without re-embedding', async () => {
+    const depop = market.listings.find((l) => l.source === 'depop' && l.status === 'active')!;
+    const shop = market.listings.find((l) => l.source === 'shopify' && l.status === 'active')!;
+    const page = market.listings.find((l) => l.source === 'jsonld' && l.status === 'active')!;
+    market.setPrice(depop.key, 1234);
+    market.setPrice(shop.key, 4321);
+    market.markSold(page.key);
+    const summary = await run();
+    expect(summary).toMatchObject({ new: 0, updated: 3, unchanged: COUNT - 3, embedded: 0, sold: 1 });
+    expect((await stack.client.items.get(entryOf(depop.key).id)).price?.amount).toBe(1234);
+    expect((await stack.client.items.get(entryOf(shop.key).id)).price?.amount).toBe(4321);
+    const sold = await stack.client.items.get(entryOf(page.key).id);
+    expect(sold.status).toBe('sold');
+    // Search hides it: its own vector no longer finds it.
+    const vector = entryOf(page.key).vector;
+    const { decodeVector } = await import('@find-this-fit/sdk');
+    const hits = await stack.client.search({ vector: decodeVector(vector), k: 5 });
+    expect(hits.results.map((r) => r.id)).not.toContain(sold.id);
+    expect(entryOf(depop.key).firstSeen < entryOf(depop.key).lastSeen).toBe(true);
+  });
+
+  it('a listing missing for N consecutive runs is marked removed', async () => {
+    const gone = market.listings.find((l) => l.source === 'shopify' && l.status === 'active')!;
+    const id = entryOf(gone.key).id; // remembers the external id for after the removal
+    market.remove(gone.key);
+    const first = await run({ freshness: { removeAfterMissedRuns: 2 } });
+    expect(first.removed).toBe(0);
+    expect(entryOf(gone.key).missed).toBe(1);
+    const second = await run({ freshness: { removeAfterMissedRuns: 2 } });
+    expect(second.removed).toBe(1);
+    expect((await stack.client.items.get(id)).status).toBe('removed');
+  });
+
+  it('a new photo at the same URL is re-embedded when images are re-checked (conditional GET, 304 for the rest)', async () => {
+    const listing = market.listings.find((l) => l.source === 'depop' && l.status === 'active')!;
+    const before = entryOf(listing.key).imageHash;
+    market.changeImage(listing.key);
+    const summary = await run({ images: { recheck: true } });
+    expect(summary.embedded).toBe(1);
+    expect(entryOf(listing.key).imageHash).not.toBe(before);
+    const statuses = imageRequests().map((r) => r.status);
+    expect(statuses.filter((s) => s === 304).length).toBe(statuses.length - 1);
+    expect(imageRequests().every((r) => r.headers['if-none-match'] !== undefined)).toBe(true);
+  });
+});
