@@ -65,7 +65,10 @@ export class Routes {
   async handle(method, rawPath) {
     if (method !== 'GET' && method !== 'HEAD')
       return { ...jsonError(405, 'only GET and HEAD'), headers: { allow: 'GET, HEAD' } };
-    const url = new URL(rawPath, 'http://fixture.invalid');
+    // Slugs and keys are plain ASCII, so paths are compared as sent (no percent-decoding).
+    if (!rawPath.startsWith('/') || rawPath.startsWith('//'))
+      return jsonError(400, 'request target must be an origin-form path');
+    const url = new URL(`http://fixture.invalid${rawPath}`);
     const path = url.pathname;
     const q = url.searchParams;
     const s = this.state;
@@ -80,7 +83,7 @@ export class Routes {
       return this.depopSearch(q);
     m = /^\/depop\/products\/([^/]+)\/?$/.exec(path);
     if (m) {
-      const listing = this.bySlug('depop', decodeURIComponent(m[1] ?? ''));
+      const listing = this.bySlug('depop', m[1] ?? '');
       return listing
         ? reply(200, HTML_TYPE, depopProductPage(listing), { lastModified: this.modifiedOf(listing) })
         : this.notFound();
@@ -96,7 +99,7 @@ export class Routes {
     }
     m = /^\/shopify\/products\/([^/]+?)(\.json)?$/.exec(path);
     if (m) {
-      const listing = this.bySlug('shopify', decodeURIComponent(m[1] ?? ''));
+      const listing = this.bySlug('shopify', m[1] ?? '');
       if (!listing) return this.notFound();
       const lastModified = this.modifiedOf(listing);
       return m[2]
@@ -127,13 +130,13 @@ export class Routes {
     }
     m = /^\/shop\/products\/([^/]+)$/.exec(path);
     if (m) {
-      const listing = this.bySlug('jsonld', decodeURIComponent(m[1] ?? ''));
+      const listing = this.bySlug('jsonld', m[1] ?? '');
       return listing
         ? reply(200, HTML_TYPE, jsonldProductPage(listing), { lastModified: this.modifiedOf(listing) })
         : this.notFound();
     }
     m = /^\/images\/([^/]+)\.jpg$/.exec(path);
-    if (m) return this.image(decodeURIComponent(m[1] ?? ''), q);
+    if (m) return this.image(m[1] ?? '', q);
     return this.notFound();
   }
 

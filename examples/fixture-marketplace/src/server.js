@@ -31,9 +31,10 @@ import {
  * @property {string} [robotsTxt] Replaces the default robots.txt (allow all but /private/).
  * @property {number} [pageSize] Caps items per page / sitemap file in every feed (default: Depop 100, Shopify 250, sitemap 1000).
  * @property {number} [imageCacheBytes] Rendered-image LRU budget (default 256 MiB).
+ * @property {number} [maxLoggedRequests] Request-log length; the oldest entries go first (default 100 000).
  */
 
-const OPTION_KEYS = ['count', 'seed', 'port', 'host', 'robotsTxt', 'pageSize', 'imageCacheBytes'];
+const OPTION_KEYS = ['count', 'seed', 'port', 'host', 'robotsTxt', 'pageSize', 'imageCacheBytes', 'maxLoggedRequests'];
 
 /** @param {MarketplaceOptions} options */
 function checkOptions(options) {
@@ -42,7 +43,14 @@ function checkOptions(options) {
     if (!OPTION_KEYS.includes(key)) throw new TypeError(`unknown option ${key} (known: ${OPTION_KEYS.join(', ')})`);
   }
   const { count, seed } = catalogueOptions(options);
-  const { port = 0, host = '127.0.0.1', robotsTxt, pageSize, imageCacheBytes = 256 * 1024 * 1024 } = options;
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    robotsTxt,
+    pageSize,
+    imageCacheBytes = 256 * 1024 * 1024,
+    maxLoggedRequests = 100_000,
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
@@ -52,7 +60,9 @@ function checkOptions(options) {
   }
   if (!Number.isInteger(imageCacheBytes) || imageCacheBytes < 0)
     throw new RangeError('imageCacheBytes must be a non-negative integer');
-  return { count, seed, port, host, robotsTxt, pageSize, imageCacheBytes };
+  if (!Number.isInteger(maxLoggedRequests) || maxLoggedRequests < 0)
+    throw new RangeError('maxLoggedRequests must be a non-negative integer');
+  return { count, seed, port, host, robotsTxt, pageSize, imageCacheBytes, maxLoggedRequests };
 }
 
 /** @param {string} origin */
@@ -97,6 +107,8 @@ export async function startFixtureMarketplace(options = {}) {
       at: Date.now(),
     };
     requests.push(entry);
+    // A long-running demo must not grow without bound; trim in batches so pushes stay O(1) amortised.
+    if (requests.length > o.maxLoggedRequests + 1000) requests.splice(0, requests.length - o.maxLoggedRequests);
     res.on('close', () => {
       inFlight--;
       entry.status = res.headersSent ? res.statusCode : 0;
@@ -125,7 +137,8 @@ export async function startFixtureMarketplace(options = {}) {
   function send(req, res, r) {
     if (res.destroyed) return;
     /** @type {Record<string, string | number>} */
-    const headers = { 'content-type': r.type, ...(r.headers ?? {}) };
+    // Any origin may read: browser tests and the demo page fetch photos and feeds cross-origin.
+    const headers = { 'content-type': r.type, 'access-control-allow-origin': '*', ...(r.headers ?? {}) };
     if (r.status === 200) {
       const etag = r.etag ?? etagOf(r.body);
       headers.etag = etag;

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Marketplace, startFixtureMarketplace } from '../src/index.js';
 import { getJson, getText, locs, walkDepop, walkJsonLd, walkShopify } from './helpers/feeds.js';
@@ -8,6 +9,22 @@ beforeAll(async () => {
   market = await startFixtureMarketplace({ count: 120, seed: 2 });
 });
 afterAll(() => market?.close());
+
+/** Sends a raw request line (fetch would normalise it) and returns the status code. */
+function rawStatus(origin: string, requestLine: string): Promise<number> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(`${requestLine}\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    );
+    let text = '';
+    socket.on('data', (d) => {
+      text += d;
+    });
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1])));
+    socket.on('error', reject);
+  });
+}
 
 const expected = (source: string) => market.listings.filter((l) => l.source === source).map(canonicalOf);
 
@@ -160,5 +177,8 @@ describe('feeds walked end to end', () => {
     expect((await fetch(`${market.url}/images/${key}.jpg?w=5`)).status).toBe(400);
     const res = await fetch(`${market.url}/images/${key}.jpg?w=150`);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await rawStatus(market.url, 'GET //evil.example/x HTTP/1.1')).toBe(400);
+    expect(await rawStatus(market.url, 'GET /shop/products/%E0%A4%A HTTP/1.1')).toBe(404);
   });
 });

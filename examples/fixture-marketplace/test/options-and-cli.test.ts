@@ -18,6 +18,8 @@ describe('startFixtureMarketplace options', () => {
     await expect(start({ pageSize: 0 })).rejects.toThrow(/pageSize must be an integer from 1 to 10000/);
     await expect(start({ robotsTxt: 42 })).rejects.toThrow(/robotsTxt must be a string/);
     await expect(start({ cout: 5 })).rejects.toThrow(/unknown option cout/);
+    await expect(start({ maxLoggedRequests: -1 })).rejects.toThrow(/maxLoggedRequests/);
+    await expect(start({ imageCacheBytes: 1.5 })).rejects.toThrow(/imageCacheBytes/);
     await expect(start(null)).rejects.toThrow(/options must be an object/);
   });
 

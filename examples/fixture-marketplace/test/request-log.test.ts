@@ -28,6 +28,18 @@ describe('request log', () => {
     expect(market.requests[0]!.at).toBeGreaterThanOrEqual(before);
   });
 
+  it('keeps at most about maxLoggedRequests entries, dropping the oldest', async () => {
+    const small = await startFixtureMarketplace({ count: 1, maxLoggedRequests: 10 });
+    try {
+      for (let i = 0; i < 1100; i++) await (await fetch(`${small.url}/nope-${i}`)).arrayBuffer();
+      expect(small.requests.length).toBeLessThanOrEqual(1010);
+      expect(small.requests.at(-1)?.path).toBe('/nope-1099');
+      expect(small.requests.some((r) => r.path === '/nope-0')).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('tracks the peak number of requests in flight', async () => {
     market.resetLog();
     for (let i = 0; i < 3; i++) await (await fetch(`${market.url}/robots.txt`)).text();

@@ -59,7 +59,7 @@ export async function renderListingImage(listing, { width = 640 } = {}) {
   }
   const pixels = drawPixels(listing, size);
   return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
-    .jpeg({ quality: 85, chromaSubsampling: '4:4:4' })
+    .jpeg({ quality: 85 })
     .toBuffer();
 }
 
