@@ -58,5 +58,6 @@ declare module '@find-this-fit/example-fixture-marketplace' {
     pageSize?: number;
     imageCacheBytes?: number;
   }): Promise<Marketplace>;
+  export function defaultRobotsTxt(origin: string): string;
   export const SHOPIFY_STORE: { name: string; currency: string };
 }
