@@ -69,9 +69,8 @@ export async function renderListingImage(listing, { width = 640 } = {}) {
  */
 function drawPixels(listing, size) {
   const r = createRandom(`look:${listing.key}:${listing.imageVersion}`);
-  const bg = r.pick(BACKGROUNDS).map((c) => c + r.int(-8, 8));
+  const backdrop = r.int(0, BACKGROUNDS.length - 1);
   const texture = r.pick(TEXTURES);
-  const textureSeed = r.int(0, 0x7fffffff);
   const scale = 0.9 + r.next() * 0.1;
   const cx = size * (0.5 + (r.next() - 0.5) * 0.06);
   const cy = size * (0.5 + (r.next() - 0.5) * 0.04);
@@ -79,8 +78,7 @@ function drawPixels(listing, size) {
   const secondary = secondaryColour(base, r.next());
   const period = size * (0.03 + r.next() * 0.02);
 
-  const image = new Uint8ClampedArray(size * size * 3); // clamps and rounds on write
-  paintBackground(image, size, /** @type {Rgb} */ (bg), texture, textureSeed);
+  const image = backdropCopy(backdrop, texture, size);
 
   const parts = SILHOUETTES[listing.garment];
   const place =
@@ -119,6 +117,28 @@ function drawPixels(listing, size) {
   }
 
   return Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+}
+
+/** Painted backdrops by (colour, texture, size): a photo starts as a memcpy of one. @type {Map<string, Uint8ClampedArray>} */
+const backdrops = new Map();
+const MAX_BACKDROPS = 32; // at 640 px, 1.2 MB each
+
+/** @param {number} index @param {typeof TEXTURES[number]} texture @param {number} size */
+function backdropCopy(index, texture, size) {
+  const key = `${index}:${texture}:${size}`;
+  let painted = backdrops.get(key);
+  if (painted)
+    backdrops.delete(key); // re-inserted below: most recently used last
+  else {
+    painted = new Uint8ClampedArray(size * size * 3); // clamps and rounds on write
+    paintBackground(painted, size, /** @type {Rgb} */ (BACKGROUNDS[index]), texture, hashString(key));
+    for (const old of backdrops.keys()) {
+      if (backdrops.size < MAX_BACKDROPS) break;
+      backdrops.delete(old);
+    }
+  }
+  backdrops.set(key, painted);
+  return new Uint8ClampedArray(painted);
 }
 
 /** @param {number} v */
