@@ -8,7 +8,6 @@ import { createProgress } from './progress.js';
 import { startScheduler } from './scheduler.js';
 import { StateLockedError } from './state/lock.js';
 import { StateStore } from './state/state-store.js';
-import { ingestOnce, reembedOnce } from './wiring.js';
 
 const COMMON_FLAGS = `
   -c, --config <file>        JSON config file (see the README for every option)
@@ -156,6 +155,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'status') return status(values.config, overrides, values.json === true || !process.stdout.isTTY);
 
   const config = loadConfig(values.config, overrides);
+  // Loaded only now: the heavy modules (embedder, sharp, undici) stay out of --help and status.
+  const { ingestOnce, reembedOnce } = await import('./wiring.js');
   const tty = process.stderr.isTTY === true && !values['no-progress'];
   // On a terminal the bar owns the screen: only warnings and errors are logged (to stderr) beside it.
   const logger = createLogger(
@@ -230,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function status(configFile: string | undefined, overrides: ConfigOverrides, json: boolean): number {
-  const config = loadConfig(configFile, overrides, { ...process.env, FTF_INGEST_API_KEY: 'unused-by-status' }, false);
+  const config = loadConfig(configFile, overrides, process.env, true);
   const dir = config.stateDir;
   if (!existsSync(join(dir, 'state.json')) && !existsSync(join(dir, 'journal.jsonl'))) {
     process.stdout.write(

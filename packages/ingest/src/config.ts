@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_FETCHER_OPTIONS } from './fetcher/polite-fetcher.js';
+import { DEFAULT_FETCHER_OPTIONS } from './fetcher/defaults.js';
 import { DEFAULT_CRON } from './scheduler.js';
 
 /** A bad config file, flag or variable; the message names every bad field. */
@@ -180,7 +180,8 @@ export function buildConfig(
     baseDir: string;
     overrides?: ConfigOverrides;
     env?: Record<string, string | undefined>;
-    needSources?: boolean;
+    /** Only reading the state (`status`): no key, sources or contact URL needed. */
+    inspectOnly?: boolean;
   },
 ): IngestConfig {
   const r = new Reader();
@@ -190,15 +191,17 @@ export function buildConfig(
   const server = r.object(root.server, 'server');
   if (server.apiKey !== undefined)
     r.errors.push('server.apiKey: secrets do not belong in the config file; set FTF_INGEST_API_KEY');
+  const inspectOnly = options.inspectOnly === true;
   const apiKey = (env.FTF_INGEST_API_KEY || env.FTF_API_KEY || '').trim();
-  if (!apiKey) r.errors.push('FTF_INGEST_API_KEY (or FTF_API_KEY): the server secret key is required (admin upserts)');
+  if (!apiKey && !inspectOnly)
+    r.errors.push('FTF_INGEST_API_KEY (or FTF_API_KEY): the server secret key is required (admin upserts)');
   const url = r.url(o.serverUrl ?? server.url ?? env.FTF_BASE_URL, 'server.url', 'http://127.0.0.1:8787');
   const path = (value: unknown, field: string, fallback?: string) => {
     const text = r.string(value, field, fallback);
     return text ? resolve(options.baseDir, text) : text;
   };
   const ua = r.object(root.userAgent, 'userAgent');
-  const contactUrl = r.url(ua.contactUrl, 'userAgent.contactUrl');
+  const contactUrl = r.url(ua.contactUrl, 'userAgent.contactUrl', inspectOnly ? 'https://unused.invalid/' : undefined);
   const product = r.string(ua.product, 'userAgent.product', DEFAULTS.userAgentProduct);
   if (product && !/^[A-Za-z][\w.-]*(\/[\w.-]+)?$/.test(product))
     r.errors.push(`userAgent.product: expected a token like "MyBot/1.0", got "${product}"`);
@@ -211,7 +214,7 @@ export function buildConfig(
       const source = readSource(r, s, `sources[${i}]`);
       if (source) sources.push(source);
     }
-  if (options.needSources !== false && sources.length === 0) r.errors.push('sources: at least one source is required');
+  if (!inspectOnly && sources.length === 0) r.errors.push('sources: at least one source is required');
 
   const f = r.object(root.fetch, 'fetch');
   const d = DEFAULTS.fetch;
@@ -300,7 +303,7 @@ export function loadConfig(
   file: string | undefined,
   overrides: ConfigOverrides = {},
   env: Record<string, string | undefined> = process.env,
-  needSources = true,
+  inspectOnly = false,
 ): IngestConfig {
   let content: unknown = {};
   let baseDir = process.cwd();
@@ -321,5 +324,5 @@ export function loadConfig(
       throw new ConfigError(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
     }
   }
-  return buildConfig(content, { baseDir, overrides, env, needSources });
+  return buildConfig(content, { baseDir, overrides, env, inspectOnly });
 }

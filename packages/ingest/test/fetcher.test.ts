@@ -34,10 +34,21 @@ describe('address guard', () => {
   const strict = { allowPrivateAddresses: false, allowLoopback: false };
   const tests = { allowPrivateAddresses: false, allowLoopback: true };
   it('refuses private, link-local, CGNAT and metadata addresses; allows public ones', () => {
-    for (const ip of ['10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1']) {
+    for (const ip of [
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isAddressAllowed(ip, tests), ip).toBe(false);
     }
-    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700::1111']) expect(isAddressAllowed(ip, strict), ip).toBe(true);
+    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700::1111'])
+      expect(isAddressAllowed(ip, strict), ip).toBe(true);
   });
   it('allows loopback only when asked, and everything with allowPrivateAddresses', () => {
     expect(isAddressAllowed('127.0.0.1', strict)).toBe(false);
@@ -51,7 +62,9 @@ describe('address guard', () => {
       lookup('localhost', { all: true }, (e) => resolve(e)),
     );
     expect(error?.code).toBe('EBLOCKEDADDRESS');
-    const ok = await new Promise<unknown>((resolve) => guardedLookup(tests)('localhost', { all: true }, (_e, a) => resolve(a)));
+    const ok = await new Promise<unknown>((resolve) =>
+      guardedLookup(tests)('localhost', { all: true }, (_e, a) => resolve(a)),
+    );
     expect(Array.isArray(ok) && ok.length > 0).toBe(true);
   });
 });
@@ -77,7 +90,9 @@ describe('polite fetcher', () => {
     const { fetcher } = setup();
     const result = await fetcher.fetch(`${server.url}/a`);
     expect(result.body.toString()).toBe('hello');
-    expect(server.seen.every((s) => s.headers['user-agent'] === 'FindThisFitBot/0.1 (+https://find-this-fit.example/bot)')).toBe(true);
+    expect(
+      server.seen.every((s) => s.headers['user-agent'] === 'FindThisFitBot/0.1 (+https://find-this-fit.example/bot)'),
+    ).toBe(true);
     expect(() => testFetcher({ userAgent: 'FindThisFitBot/0.1' })).toThrow(/contact URL/);
   });
 
@@ -226,7 +241,9 @@ describe('polite fetcher', () => {
   it('refuses a redirect to 169.254.169.254 or 10.0.0.1 even with loopback allowed', async () => {
     const server = await serve((req, res) => {
       if (req.url === '/robots.txt') return void res.end('');
-      res.writeHead(302, { location: req.url === '/meta' ? 'http://169.254.169.254/latest/meta-data/' : 'http://10.0.0.1/admin' });
+      res.writeHead(302, {
+        location: req.url === '/meta' ? 'http://169.254.169.254/latest/meta-data/' : 'http://10.0.0.1/admin',
+      });
       res.end();
     });
     const { fetcher } = setup();
@@ -288,7 +305,9 @@ describe('polite fetcher', () => {
     const { fetcher } = setup();
     const first = await fetcher.fetch(`${server.url}/img`);
     expect(first.etag).toBe('"v1"');
-    const second = await fetcher.fetch(`${server.url}/img`, { conditional: { etag: first.etag, lastModified: first.lastModified } });
+    const second = await fetcher.fetch(`${server.url}/img`, {
+      conditional: { etag: first.etag, lastModified: first.lastModified },
+    });
     expect(second.notModified).toBe(true);
     expect(second.body.length).toBe(0);
     expect(server.seen.at(-1)?.headers['if-modified-since']).toBe('Wed, 21 Oct 2026 07:28:00 GMT');

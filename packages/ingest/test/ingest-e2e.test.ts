@@ -13,7 +13,10 @@ const state = tempDir('ftf-ingest-e2e-');
 const COUNT = 40;
 
 beforeAll(async () => {
-  [market, stack] = await Promise.all([startFixtureMarketplace({ count: COUNT, seed: 7, pageSize: 10 }), startTestServer()]);
+  [market, stack] = await Promise.all([
+    startFixtureMarketplace({ count: COUNT, seed: 7, pageSize: 10 }),
+    startTestServer(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([market?.close(), stack?.close()]);
@@ -54,13 +57,20 @@ describe('ingest against the fixture marketplace and a real server', () => {
     expect(paths).toHaveLength(COUNT);
     expect(new Set(paths).size).toBe(COUNT);
     expect(market.maxConcurrent).toBe(1);
-    expect(market.requests.every((r) => String(r.headers['user-agent']).includes('+https://find-this-fit.example/bot'))).toBe(true);
+    expect(
+      market.requests.every((r) => String(r.headers['user-agent']).includes('+https://find-this-fit.example/bot')),
+    ).toBe(true);
 
     // Spot-check one listing of each source through the API.
     for (const source of ['depop', 'shopify', 'jsonld'] as const) {
       const listing = market.listings.find((l) => l.source === source)!;
       const item = await stack.client.items.get(entryOf(listing.key).id);
-      expect(item).toMatchObject({ title: listing.title, price: listing.price, status: listing.status, imageUrl: listing.imageUrl });
+      expect(item).toMatchObject({
+        title: listing.title,
+        price: listing.price,
+        status: listing.status,
+        imageUrl: listing.imageUrl,
+      });
     }
   });
 

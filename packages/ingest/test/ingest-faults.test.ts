@@ -22,15 +22,22 @@ async function setup(count: number, seed: number) {
   const state = tempDir('ftf-ingest-faults-');
   dirs.push(state);
   const config = marketConfig(market, stack.server.url, state.path, {
-    fetch: { crawlDelayMs: 0, allowLoopback: true, timeoutMs: 1000, backoffBaseMs: 20, backoffCapMs: 100, maxRetries: 2 },
+    fetch: {
+      crawlDelayMs: 0,
+      allowLoopback: true,
+      timeoutMs: 1000,
+      backoffBaseMs: 20,
+      backoffCapMs: 100,
+      maxRetries: 2,
+    },
     images: { maxBytes: 1_000_000 },
   });
   const { logger, lines } = memoryLogger();
   return { market, config, run: () => ingestOnce(config, { logger }), lines };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const exact = (path: string) => new RegExp(`^${escape(path)}(\\?|$)`);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exact = (path: string) => new RegExp(`^${escapeRegExp(path)}(\\?|$)`);
 
 describe('faults: each handled as described, the run continuing', () => {
   it('429 with Retry-After, 503, slow and reset responses, malformed pages, hostile images, private redirects, robots', async () => {
@@ -40,9 +47,13 @@ describe('faults: each handled as described, the run continuing', () => {
     const [slow, reset, oversized, bomb, wrongType] = of('depop');
     const [toMetadata, toLan] = of('shopify');
     const [malformedPage, disallowedPage] = of('jsonld');
-    const image = (key: string) => new RegExp(`^/images/${escape(key)}\\.jpg`);
+    const image = (key: string) => new RegExp(`^/images/${escapeRegExp(key)}\\.jpg`);
     const { faults } = market;
-    faults.add({ match: '/depop/api/v3/search/products/', times: 1, fault: { type: 'status', status: 429, retryAfter: 1 } });
+    faults.add({
+      match: '/depop/api/v3/search/products/',
+      times: 1,
+      fault: { type: 'status', status: 429, retryAfter: 1 },
+    });
     faults.add({ match: '/depop/api/v3/search/products/', times: 1, fault: { type: 'malformed' } });
     faults.add({ match: '/shopify/products.json', times: 2, fault: { type: 'status', status: 503 } });
     faults.add({ match: image(slow!.key), times: 1, fault: { type: 'delay', ms: 2500 } });
@@ -50,7 +61,10 @@ describe('faults: each handled as described, the run continuing', () => {
     faults.add({ match: image(oversized!.key), fault: { type: 'oversized-image', bytes: 2_000_000 } });
     faults.add({ match: image(bomb!.key), fault: { type: 'decompression-bomb' } });
     faults.add({ match: image(wrongType!.key), fault: { type: 'wrong-content-type', contentType: 'text/html' } });
-    faults.add({ match: image(toMetadata!.key), fault: { type: 'redirect', location: 'http://169.254.169.254/latest/meta-data/' } });
+    faults.add({
+      match: image(toMetadata!.key),
+      fault: { type: 'redirect', location: 'http://169.254.169.254/latest/meta-data/' },
+    });
     faults.add({ match: image(toLan!.key), fault: { type: 'redirect', location: 'http://10.0.0.1/admin.jpg' } });
     faults.add({ match: exact(new URL(malformedPage!.url).pathname), fault: { type: 'malformed' } });
     const disallowedPath = new URL(disallowedPage!.url).pathname;
@@ -58,7 +72,11 @@ describe('faults: each handled as described, the run continuing', () => {
 
     const summary = await run();
     expect(summary.skipped).toEqual({ too_many_pixels: 1, wrong_content_type: 1, 'normalize:ld+json': 1 });
-    expect(summary.failed).toEqual({ 'image:response_too_large': 1, 'image:blocked_address': 2, 'page:robots_disallowed': 1 });
+    expect(summary.failed).toEqual({
+      'image:response_too_large': 1,
+      'image:blocked_address': 2,
+      'page:robots_disallowed': 1,
+    });
     expect(summary.new).toBe(COUNT - 7);
     expect(Object.values(summary.sources).every((s) => s.completed)).toBe(true);
     expect((await stack.client.info()).items.total).toBe(COUNT - 7);

@@ -55,17 +55,23 @@ describe('depop normalize', () => {
     expect(normalizeError(() => normalizeDepop(drifted)).field).toBe('pricing');
     const noCurrency = structuredClone(jacket) as Record<string, Record<string, unknown>>;
     delete noCurrency.pricing!.currency_name;
-    expect(normalizeError(() => normalizeDepop(noCurrency)).message).toMatch(/^pricing\.currency_name: expected an ISO 4217/);
+    expect(normalizeError(() => normalizeDepop(noCurrency)).message).toMatch(
+      /^pricing\.currency_name: expected an ISO 4217/,
+    );
     const newStatus = { ...(jacket as object), status: 'RESERVED' };
     expect(normalizeError(() => normalizeDepop(newStatus)).field).toBe('status');
     const newCondition = { ...(jacket as object), attributes: { condition: 'used_okay' } };
-    expect(normalizeError(() => normalizeDepop(newCondition)).message).toMatch(/attributes\.condition: unknown condition "used_okay"/);
+    expect(normalizeError(() => normalizeDepop(newCondition)).message).toMatch(
+      /attributes\.condition: unknown condition "used_okay"/,
+    );
     const noDescription = { ...(jacket as object), description: undefined };
     expect(normalizeError(() => normalizeDepop(noDescription)).field).toBe('description');
   });
 
   it('picks the picture closest to 640 px', () => {
-    expect(pickPicture({ '150': 'https://a/150', '1280': 'https://a/1280', '480': 'https://a/480' }, 'p')).toBe('https://a/480');
+    expect(pickPicture({ '150': 'https://a/150', '1280': 'https://a/1280', '480': 'https://a/480' }, 'p')).toBe(
+      'https://a/480',
+    );
     expect(() => pickPicture({ small: 'https://a' }, 'pictures[0]')).toThrow(/pictures\[0\]: no picture URL/);
   });
 
@@ -117,7 +123,9 @@ describe('shopify normalize', () => {
 
   it('names the missing or drifted field', () => {
     expect(normalizeError(() => normalizeShopify(noPicture, options)).field).toBe('images');
-    expect(normalizeError(() => normalizeShopify(drifted, options)).message).toMatch(/^variants\[0\]\.price: expected a decimal/);
+    expect(normalizeError(() => normalizeShopify(drifted, options)).message).toMatch(
+      /^variants\[0\]\.price: expected a decimal/,
+    );
     expect(normalizeError(() => normalizeShopify({ id: 1, handle: 'x', title: 'y' }, options)).field).toBe('variants');
   });
 
@@ -139,7 +147,9 @@ describe('shopify normalize', () => {
 describe('json-ld normalize', () => {
   it('extracts the Product among several blocks and resolves relative URLs', () => {
     const product = extractJsonLdProduct(fixture('jsonld-product.html'));
-    expect(normalizeJsonLdProduct(product, 'https://shop.example/products/cream-jumper', 'jsonld:shop.example')).toEqual({
+    expect(
+      normalizeJsonLdProduct(product, 'https://shop.example/products/cream-jumper', 'jsonld:shop.example'),
+    ).toEqual({
       source: 'jsonld:shop.example',
       externalId: 'SLV-10042',
       title: 'Cream cable knit jumper',
@@ -177,7 +187,9 @@ describe('json-ld normalize', () => {
     expect(normalizeError(() => normalizeJsonLdProduct(noOffers, 'https://shop.example/x', 's')).message).toMatch(
       /^offers: expected an object, got nothing \(missing\)/,
     );
-    expect(normalizeError(() => extractJsonLdProduct('<html><body>no data</body></html>')).message).toMatch(/no JSON-LD/);
+    expect(normalizeError(() => extractJsonLdProduct('<html><body>no data</body></html>')).message).toMatch(
+      /no JSON-LD/,
+    );
   });
 
   it('parses sitemap indexes and url sets', () => {

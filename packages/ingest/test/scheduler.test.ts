@@ -54,7 +54,9 @@ describe('scheduler', () => {
 
   it('rejects a bad cron expression and uses every 3 hours by default', async () => {
     const { logger } = memoryLogger();
-    expect(() => startScheduler({ cron: 'every tuesday', logger, task: async () => {} })).toThrow(/Invalid cron expression/);
+    expect(() => startScheduler({ cron: 'every tuesday', logger, task: async () => {} })).toThrow(
+      /Invalid cron expression/,
+    );
     const scheduler = startScheduler({ logger, task: async () => {} });
     const next = scheduler.nextRun();
     expect(next?.getUTCMinutes()).toBe(0);

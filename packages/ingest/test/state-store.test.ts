@@ -106,7 +106,10 @@ describe('state store', () => {
     writeFileSync(file, script);
     // node itself (not a wrapper script) so SIGKILL hits the process that holds the state.
     const root = new URL('../../../', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(child);
     await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
     child.kill('SIGKILL');

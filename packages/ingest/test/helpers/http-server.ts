@@ -9,9 +9,7 @@ export interface SeenRequest {
 }
 
 /** A tiny loopback server for fetcher tests: routes by path, records every request with its timing. */
-export async function scriptedServer(
-  handler: (req: IncomingMessage, res: ServerResponse, count: number) => void | Promise<void>,
-) {
+export async function scriptedServer(handler: (req: IncomingMessage, res: ServerResponse, count: number) => unknown) {
   const seen: SeenRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;

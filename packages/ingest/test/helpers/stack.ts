@@ -17,7 +17,11 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 }
 
 /** The real search server on PGlite in a temp dir, fixture model, a secret key, rate limits off. */
-export async function startTestServer(): Promise<{ server: RunningServer; client: FindThisFit; close(): Promise<void> }> {
+export async function startTestServer(): Promise<{
+  server: RunningServer;
+  client: FindThisFit;
+  close(): Promise<void>;
+}> {
   const data = tempDir('ftf-ingest-server-');
   const config = loadServerConfig({
     PORT: '0',
@@ -40,7 +44,12 @@ export async function startTestServer(): Promise<{ server: RunningServer; client
 }
 
 /** An ingest config for the three sources of a fixture marketplace, fast and loopback-only. */
-export function marketConfig(market: Marketplace, serverUrl: string, stateDir: string, extra: Record<string, unknown> = {}): IngestConfig {
+export function marketConfig(
+  market: Marketplace,
+  serverUrl: string,
+  stateDir: string,
+  extra: Record<string, unknown> = {},
+): IngestConfig {
   return buildConfig(
     {
       server: { url: serverUrl },
@@ -60,5 +69,5 @@ export function marketConfig(market: Marketplace, serverUrl: string, stateDir: s
   );
 }
 
-export { startFixtureMarketplace };
 export type { Marketplace };
+export { startFixtureMarketplace };

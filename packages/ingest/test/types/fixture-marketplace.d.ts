@@ -37,7 +37,10 @@ declare module '@find-this-fit/example-fixture-marketplace' {
       jsonld: { siteUrl: string; sitemapUrl: string };
     };
     listings: FixtureListing[];
-    faults: { add(rule: { match: string | RegExp; times?: number; fault: Fault }): { readonly hits: number }; clear(): void };
+    faults: {
+      add(rule: { match: string | RegExp; times?: number; fault: Fault }): { readonly hits: number };
+      clear(): void;
+    };
     requests: LoggedRequest[];
     readonly maxConcurrent: number;
     robotsTxt: string;
