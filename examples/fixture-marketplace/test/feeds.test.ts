@@ -136,6 +136,15 @@ describe('feeds walked end to end', () => {
     expect(items).toEqual(expected('jsonld'));
   });
 
+  it('JSON-LD shop: sold listings say SoldOut or OutOfStock', async () => {
+    const active = market.listings.filter((l) => l.source === 'jsonld' && l.status === 'active');
+    const sold = [active.find((l) => l.n % 2 === 0)!, active.find((l) => l.n % 2 === 1)!];
+    for (const l of sold) market.markSold(l.key);
+    const availability = await Promise.all(sold.map(async (l) => jsonLdOf(await getText(l.url)).offers.availability));
+    expect(availability.sort()).toEqual(['https://schema.org/OutOfStock', 'https://schema.org/SoldOut']);
+    expect((await walkJsonLd(market)).items).toEqual(expected('jsonld'));
+  });
+
   it('splits feeds by pageSize, sitemaps included', async () => {
     const small = await startFixtureMarketplace({ count: 50, pageSize: 4 });
     try {

@@ -14,9 +14,10 @@ export function scriptJson(value) {
   return JSON.stringify(value, null, 2).replace(/</g, '\\u003c');
 }
 
-/** @param {FixtureListing} listing */
+/** Sold listings say SoldOut or OutOfStock (alternating by sequence number: shops use both). @param {FixtureListing} listing */
 export function availabilityOf(listing) {
-  return listing.status === 'sold' ? 'https://schema.org/SoldOut' : 'https://schema.org/InStock';
+  if (listing.status !== 'sold') return 'https://schema.org/InStock';
+  return listing.n % 2 === 0 ? 'https://schema.org/SoldOut' : 'https://schema.org/OutOfStock';
 }
 
 /**
