@@ -44,7 +44,7 @@ describe('request log', () => {
     market.resetLog();
     for (let i = 0; i < 3; i++) await (await fetch(`${market.url}/robots.txt`)).text();
     expect(market.maxConcurrent).toBe(1);
-    market.faults.add({ match: '/robots.txt', times: 4, fault: { type: 'delay', ms: 200 } });
+    market.faults.add({ match: '/robots.txt', times: 4, fault: { type: 'delay', ms: 500 } });
     await Promise.all(Array.from({ length: 4 }, async () => (await fetch(`${market.url}/robots.txt`)).text()));
     expect(market.maxConcurrent).toBe(4);
     market.resetLog();

@@ -57,6 +57,16 @@ export async function renderListingImage(listing, { width = 640 } = {}) {
   if (!listing || !SILHOUETTES[listing.garment]) {
     throw new TypeError(`listing.garment must be one of ${Object.keys(SILHOUETTES).join(', ')}`);
   }
+  const rgb = listing.colour?.rgb;
+  if (!Array.isArray(rgb) || rgb.length !== 3 || !rgb.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) {
+    throw new TypeError('listing.colour.rgb must be [r, g, b] with integers 0..255');
+  }
+  if (!['plain', 'stripes', 'dots', 'check'].includes(listing.pattern)) {
+    throw new TypeError('listing.pattern must be one of plain, stripes, dots, check');
+  }
+  if (typeof listing.key !== 'string' || !Number.isInteger(listing.imageVersion)) {
+    throw new TypeError('listing.key must be a string and listing.imageVersion an integer');
+  }
   const pixels = drawPixels(listing, size);
   return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
     .jpeg({ quality: 85 })
