@@ -44,6 +44,8 @@ export class Routes {
   constructor(state, images) {
     this.state = state;
     this.images = images;
+    /** @type {{ at: number, length: number, bySource: Record<'depop'|'shopify'|'jsonld', FixtureListing[]>, bySlug: Map<string, FixtureListing> } | undefined} */
+    this.indexed = undefined;
   }
 
   /** @param {FixtureListing} listing */
@@ -51,14 +53,34 @@ export class Routes {
     return this.state.modified.get(listing.key) ?? this.state.lastModified;
   }
 
+  /**
+   * Listings by source and by slug, rebuilt only after a mutation (every mutation moves `lastModified`), so a
+   * 100 000-listing crawl does not scan the catalogue per request.
+   */
+  index() {
+    const s = this.state;
+    if (!this.indexed || this.indexed.at !== s.lastModified || this.indexed.length !== s.listings.length) {
+      /** @type {Record<'depop'|'shopify'|'jsonld', FixtureListing[]>} */
+      const bySource = { depop: [], shopify: [], jsonld: [] };
+      /** @type {Map<string, FixtureListing>} */
+      const bySlug = new Map();
+      for (const l of s.listings) {
+        bySource[l.source].push(l);
+        bySlug.set(`${l.source}/${l.slug}`, l);
+      }
+      this.indexed = { at: s.lastModified, length: s.listings.length, bySource, bySlug };
+    }
+    return this.indexed;
+  }
+
   /** @param {'depop'|'shopify'|'jsonld'} source */
   ofSource(source) {
-    return this.state.listings.filter((l) => l.source === source);
+    return this.index().bySource[source];
   }
 
   /** @param {'depop'|'shopify'|'jsonld'} source @param {string} slug */
   bySlug(source, slug) {
-    return this.state.listings.find((l) => l.source === source && l.slug === slug);
+    return this.index().bySlug.get(`${source}/${slug}`);
   }
 
   /** @param {string} method @param {string} rawPath @returns {Promise<Reply>} */
@@ -160,15 +182,26 @@ export class Routes {
       afterN = n;
     }
     const words = (q.get('what') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const matching = this.ofSource('depop').filter((l) => {
-      const text = `${l.title} ${l.description} ${l.brand ?? ''} ${l.category}`.toLowerCase();
-      return words.every((w) => text.includes(w));
-    });
-    const rest = matching.filter((l) => l.n > afterN);
-    const page = rest.slice(0, Math.min(limit, this.state.pageSize ?? limit));
+    const all = this.ofSource('depop');
+    const matching =
+      words.length === 0
+        ? all
+        : all.filter((l) => {
+            const text = `${l.title} ${l.description} ${l.brand ?? ''} ${l.category}`.toLowerCase();
+            return words.every((w) => text.includes(w));
+          });
+    // Listings are in ascending `n`: binary-search the first one after the cursor.
+    let lo = 0;
+    let hi = matching.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((matching[mid]?.n ?? 0) > afterN) hi = mid;
+      else lo = mid + 1;
+    }
+    const page = matching.slice(lo, lo + Math.min(limit, this.state.pageSize ?? limit));
     const lastListing = page.at(-1);
     const last = lastListing ? encodeCursor(lastListing.n) : after || null;
-    const body = depopSearchPage(page, matching.length, last, rest.length > page.length, this.state.origin);
+    const body = depopSearchPage(page, matching.length, last, lo + page.length < matching.length, this.state.origin);
     return reply(200, JSON_TYPE, body, { lastModified: this.state.lastModified });
   }
 
