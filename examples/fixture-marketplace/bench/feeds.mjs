@@ -1,6 +1,7 @@
 // Feed throughput on a large catalogue: start-up, a full Depop cursor walk, a full Shopify page walk, 500
 // JSON-LD product pages. node bench/feeds.mjs [count=100000]
 import { startFixtureMarketplace } from '../src/index.js';
+
 const count = Number(process.argv[2] ?? 100_000);
 let t = performance.now();
 const m = await startFixtureMarketplace({ count });
