@@ -12,7 +12,7 @@ let after = null,
   pages = 0;
 for (;;) {
   const r = await (
-    await fetch(`${m.sources.depop.apiBase}/search/products/?limit=100${after ? '&after=' + after : ''}`)
+    await fetch(`${m.sources.depop.apiBase}/search/products/?limit=100${after ? `&after=${after}` : ''}`)
   ).json();
   n += r.objects.length;
   pages++;
