@@ -1,7 +1,7 @@
 // @ts-check
 // Rendered photos by look and width, cached in a byte-bounded LRU; concurrent requests share one render.
 import { ByteLru } from './lru.js';
-import { imageTag, renderListingImage } from './render.js';
+import { imageTag, lookOf, renderListingImage } from './render.js';
 
 /** @typedef {import('../catalogue.js').FixtureListing} FixtureListing */
 
@@ -21,7 +21,8 @@ export class ImageStore {
 
   /** @param {FixtureListing} listing @param {number} width @returns {Promise<Buffer>} */
   async get(listing, width) {
-    const tag = imageTag(listing, width);
+    // The full look, not its 32-bit hash, keys the cache: a hash collision must not serve another photo.
+    const tag = `${JSON.stringify(lookOf(listing))}@${width}`;
     const cached = this.cache.get(tag);
     if (cached) return cached;
     const running = this.pending.get(tag);
