@@ -283,10 +283,10 @@ export async function startFixtureMarketplace(options = {}) {
       await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
       return images.cache.size;
     },
-    /** Stops listening and drops open connections. */
+    /** Stops listening and drops open connections. @returns {Promise<void>} */
     close() {
       return new Promise((resolve) => {
-        server.close(() => resolve(undefined));
+        server.close(() => resolve());
         server.closeAllConnections();
       });
     },
