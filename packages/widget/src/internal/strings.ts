@@ -25,7 +25,7 @@ export interface FtfStrings {
   noMatchTitle: string;
   noMatchBody: string;
   moreLikeThis: string;
-  /** `{title}` is replaced. */
+  /** `{title}` is replaced. Starts with `moreLikeThis`: the accessible name must contain the visible text. */
   moreLikeThisLabel: string;
   similarHeading: string;
   backToPhoto: string;
@@ -81,7 +81,7 @@ export const EN: FtfStrings = {
   noMatchTitle: 'No good match found',
   noMatchBody: 'Nothing in the catalogue looks close enough. Try another photo, or select just the garment.',
   moreLikeThis: 'More like this',
-  moreLikeThisLabel: 'More like {title}',
+  moreLikeThisLabel: 'More like this: {title}',
   similarHeading: 'More like this',
   backToPhoto: 'Back to my photo',
   loadMore: 'Load more',
@@ -137,7 +137,7 @@ export const FR: FtfStrings = {
   noMatchBody:
     'Rien dans le catalogue ne ressemble assez. Essayez une autre photo ou sélectionnez seulement le vêtement.',
   moreLikeThis: 'Plus comme ça',
-  moreLikeThisLabel: 'Plus comme {title}',
+  moreLikeThisLabel: 'Plus comme ça : {title}',
   similarHeading: 'Plus comme ça',
   backToPhoto: 'Revenir à ma photo',
   loadMore: 'Voir plus',

@@ -54,6 +54,8 @@ export interface WidgetEnv {
   api: RunningServer;
   marketplaceUrl: string;
   listings: SeededListing[];
+  /** Serves a file from the shop page's origin, e.g. a photo for `searchImage(url)`. */
+  putPageFile(name: string, body: Buffer | string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,10 @@ export async function startWidgetEnv(
     api,
     marketplaceUrl: marketplace.url,
     listings,
+    async putPageFile(name, body) {
+      await writeFile(join(pageRoot, name), body);
+      return `${page.url}/${name}`;
+    },
     async close() {
       await api.close();
       await marketplace.close();
@@ -113,7 +119,7 @@ async function seedCatalogue(apiUrl: string, listings: readonly FixtureListing[]
   try {
     const images = await Promise.all(listings.map((listing) => renderListingImage(listing)));
     const vectors = await embedder.embedImages(images);
-    const items: ListingUpsert[] = listings.map((l, i) => ({
+    const items: (Omit<ListingUpsert, 'vector'> & { vector: number[] })[] = listings.map((l, i) => ({
       source: l.source,
       externalId: l.externalId,
       title: l.title,

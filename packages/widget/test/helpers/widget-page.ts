@@ -54,16 +54,26 @@ export async function events(page: Page, type?: string): Promise<LoggedEvent[]> 
 }
 
 /** Waits until more than `already` events of `type` were seen; returns the newest. */
-export async function nextEvent(page: Page, type: string, already: number, timeout = 90_000): Promise<LoggedEvent> {
+export async function nextEvent(page: Page, type: string, already: number, timeout = 50_000): Promise<LoggedEvent> {
+  const errorsBefore = (await events(page, 'ftf-error')).length;
+  // A failure of the action under test may fire before this call: errors newer than the last awaited event
+  // count too (when there was one), as do errors arriving from now on.
   await page.waitForFunction(
-    ({ type, already }) =>
-      (window as unknown as { ftfEvents: { type: string }[] }).ftfEvents.filter((e) => e.type === type).length >
-      already,
-    { type, already },
+    ({ type, already, errorsBefore }) => {
+      const log = (window as unknown as { ftfEvents: { type: string; at: number }[] }).ftfEvents;
+      const ofType = log.filter((e) => e.type === type);
+      if (ofType.length > already || type === 'ftf-error') return ofType.length > already;
+      const errors = log.filter((e) => e.type === 'ftf-error');
+      const since = already > 0 ? ofType[already - 1]!.at : Number.POSITIVE_INFINITY;
+      return errors.length > errorsBefore || errors.some((e) => e.at > since);
+    },
+    { type, already, errorsBefore },
     { timeout, polling: 50 },
   );
   const list = await events(page, type);
-  return list[list.length - 1]!;
+  if (list.length > already) return list[list.length - 1]!;
+  const error = (await events(page, 'ftf-error')).at(-1);
+  throw new Error(`expected ${type}, got ftf-error: ${JSON.stringify(error?.detail)}`);
 }
 
 /** Picks a photo through the real file input and waits for the results it produces. */

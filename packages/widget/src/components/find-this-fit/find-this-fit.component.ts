@@ -8,6 +8,7 @@ import {
 } from '@find-this-fit/sdk';
 import type { ModelProgress } from '@find-this-fit/sdk/embedder';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { connectNativeBridge, type HostInit, type NativeBridge } from '../../bridge/index.js';
 import type {
   FtfErrorDetail,
   FtfModelProgressDetail,
@@ -58,6 +59,9 @@ interface LoadedModelState {
   device: 'webgpu' | 'wasm';
   loadMs: number;
 }
+
+/** `window.__findThisFitBridge` is one per page: the first widget connected to the iOS host owns it. */
+let bridgeOwner: FindThisFitElement | undefined;
 
 /**
  * The widget's own script URL: the base for its worker and ONNX Runtime files. The classic-script build has
@@ -194,6 +198,7 @@ export class FindThisFitElement extends LitElement {
   #retry: (() => void) | undefined;
   #generation = 0;
   #fileProgress = new Map<string, { loaded: number; total: number }>();
+  #bridge: NativeBridge | undefined;
 
   constructor() {
     super();
@@ -282,10 +287,66 @@ export class FindThisFitElement extends LitElement {
     this.#imageVector = undefined;
   }
 
+  // --- iOS host (WKWebView) -----------------------------------------------------------------------------------
+
+  /** Inside the iOS app, the native host configures the widget, picks photos and opens links. Elsewhere: nothing. */
+  async #connectBridge(): Promise<void> {
+    const webkit = (window as { webkit?: { messageHandlers?: Record<string, unknown> } }).webkit;
+    if (bridgeOwner || !webkit?.messageHandlers?.findThisFit) return;
+    bridgeOwner = this;
+    try {
+      const bridge = await connectNativeBridge(
+        window,
+        {
+          init: (init) => this.#applyHostInit(init),
+          searchImage: async (photo) => {
+            await this.searchImage(photo.url);
+            if (this._error) throw new Error(this._error.code);
+            return { resultCount: this._results.length, topIds: this._results.slice(0, 10).map((r) => r.id) };
+          },
+        },
+        { widgetVersion: '0.1.0' },
+      );
+      if (bridgeOwner !== this || !this.isConnected) {
+        bridge?.dispose();
+        return;
+      }
+      this.#bridge = bridge ?? undefined;
+      this.requestUpdate();
+    } catch (error) {
+      if (bridgeOwner === this) bridgeOwner = undefined;
+      console.warn('find-this-fit: the iOS host did not answer host.ready', error);
+    }
+  }
+
+  #applyHostInit(init: HostInit): void {
+    this.apiBase = init.apiBase;
+    this.apiKey = init.apiKey;
+    this.lang = init.locale;
+    this.theme = init.theme;
+    if (init.k !== undefined) this.k = init.k;
+    if (init.model !== undefined) this.model = init.model;
+    if (init.device !== undefined) this.device = init.device;
+  }
+
+  #hostCan(capability: string): boolean {
+    return this.#bridge?.capabilities.includes(capability) ?? false;
+  }
+
   // --- lifecycle --------------------------------------------------------------------------------------------
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#connectBridge();
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    if (bridgeOwner === this) {
+      this.#bridge?.dispose();
+      this.#bridge = undefined;
+      bridgeOwner = undefined;
+    }
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#model = undefined;
@@ -359,7 +420,7 @@ export class FindThisFitElement extends LitElement {
       device,
       wasmPaths: this.#assetUrl(ORT_FOLDER).href,
       ...(this.model ? {} : { dtype: info.model.dtype }),
-      ...(this.modelUrl ? { modelDir: new URL(this.modelUrl, document.baseURI).href } : {}),
+      ...(this.modelUrl ? { modelDir: workerModelUrl(this.modelUrl) } : {}),
     };
     const model = this.#worker
       .load(options, (event) => this.#onModelProgress(event))
@@ -598,6 +659,7 @@ export class FindThisFitElement extends LitElement {
     const detail: FtfErrorDetail = { code: shopper.code, message: shopper.message, detail: shopper.detail };
     if (shopper.status !== undefined) detail.status = shopper.status;
     this.#emit('ftf-error', detail);
+    this.#bridge?.log('warn', `search failed: ${shopper.code}`);
     this.#focus(shopper.retryable ? '.error button.primary' : '.error button');
   }
 
@@ -665,8 +727,22 @@ export class FindThisFitElement extends LitElement {
   // --- input events -----------------------------------------------------------------------------------------
 
   #openPicker(capture: boolean): void {
+    const bridge = this.#bridge;
+    if (bridge && this.#hostCan('photo.pick')) {
+      void bridge.pickPhoto(capture ? 'camera' : 'library').then(
+        (photo) => (photo ? this.searchImage(photo.url) : undefined),
+        (error: unknown) => this.#fail(error, () => this.#openPicker(capture)),
+      );
+      return;
+    }
     const input = this.renderRoot.querySelector<HTMLInputElement>(capture ? '#camera' : '#file');
-    input?.click();
+    if (!input) return;
+    // showPicker() opens the dialog from a keyboard Enter too (Chromium ignores input.click() during keydown).
+    try {
+      input.showPicker();
+    } catch {
+      input.click();
+    }
   }
 
   #onFileChosen(event: Event): void {
@@ -760,6 +836,15 @@ export class FindThisFitElement extends LitElement {
       event.preventDefault();
       return;
     }
+    const bridge = this.#bridge;
+    if (bridge && this.#hostCan('result.open')) {
+      // The app opens the marketplace app (universal link / custom scheme) or in-app Safari.
+      event.preventDefault();
+      void bridge.openResult({ url: result.url, appUrl: result.appUrl }).catch(() => {
+        location.href = result.url;
+      });
+      return;
+    }
     if (href !== result.url) {
       // An app link does nothing when the app is missing: fall back to the web page if we are still here.
       event.preventDefault();
@@ -835,7 +920,7 @@ export class FindThisFitElement extends LitElement {
               <button class="primary" part="choose-button" @click=${() => this.#openPicker(false)}>
                 ${t.choosePhoto}
               </button>
-              ${coarse ? html`<button @click=${() => this.#openPicker(true)}>${t.takePhoto}</button>` : nothing}
+              ${coarse || this.#hostCan('camera') ? html`<button @click=${() => this.#openPicker(true)}>${t.takePhoto}</button>` : nothing}
             </div>
             <p class="hint">${t.dropHint}. ${t.pasteHint}</p>`
       }
@@ -1034,6 +1119,16 @@ function facetsOf(results: readonly SearchResult[]): {
   const currency = [...currencies.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
   return { sizes: [...sizes].sort(collator.compare), brands: [...brands].sort(collator.compare), currency };
+}
+
+/**
+ * The model folder as the worker must see it: resolved against the page (the worker's own base is its script),
+ * root-relative when same-origin. (An absolute http URL sends transformers.js down a path where the text
+ * tokenizer fails to load in 4.3.1; a root-relative path loads both encoders.)
+ */
+function workerModelUrl(modelUrl: string): string {
+  const url = new URL(modelUrl, document.baseURI);
+  return url.origin === location.origin ? `${url.pathname}${url.search}` : url.href;
 }
 
 async function fetchPhoto(url: string | URL): Promise<Blob> {
