@@ -96,20 +96,12 @@ function drawPixels(listing, size) {
     (/** @type {[number, number]} */ [x, y]) =>
       /** @type {[number, number]} */ ([cx + (x - 0.5) * scale * size + dx, cy + (y - 0.5) * scale * size + dy]);
 
-  // Soft shadow: the outline shifted down-right, darkening the background.
-  const shadowShift = size * 0.014;
-  for (const [dx, dy, strength] of [
-    [shadowShift * 1.6, shadowShift * 2, 0.12],
-    [shadowShift, shadowShift * 1.3, 0.16],
-  ]) {
-    const polygons = parts.flatMap((p) => p.polygons).map((poly) => poly.map(place(dx ?? 0, dy ?? 0)));
-    fillPolygons(size, polygons, (offset, _x, _y, coverage) => {
-      const k = 1 - (strength ?? 0) * coverage;
-      image[offset] = (image[offset] ?? 0) * k;
-      image[offset + 1] = (image[offset + 1] ?? 0) * k;
-      image[offset + 2] = (image[offset + 2] ?? 0) * k;
-    });
-  }
+  const shadowShift = size * 0.016;
+  paintShadow(
+    image,
+    size,
+    parts.flatMap((p) => p.polygons).map((poly) => poly.map(place(shadowShift, shadowShift * 1.4))),
+  );
 
   const top = cy - 0.42 * scale * size;
   const span = 0.84 * scale * size;
@@ -149,6 +141,69 @@ function backdropCopy(index, texture, size) {
   }
   backdrops.set(key, painted);
   return new Uint8ClampedArray(painted);
+}
+
+/**
+ * A soft drop shadow: the outline rasterised at quarter resolution (each polygon on its own, max coverage, so
+ * overlapping parts don't cancel), box-blurred twice, then darkening the backdrop with bilinear sampling.
+ * @param {Uint8ClampedArray} image @param {number} size @param {[number, number][][]} polygons
+ */
+function paintShadow(image, size, polygons) {
+  const low = Math.max(8, Math.ceil(size / 4));
+  const f = low / size;
+  const mask = new Float32Array(low * low);
+  for (const poly of polygons) {
+    const scaled = poly.map(([x, y]) => /** @type {[number, number]} */ ([x * f, y * f]));
+    fillPolygons(low, [scaled], (offset, _x, _y, coverage) => {
+      const i = offset / 3;
+      if (coverage > (mask[i] ?? 0)) mask[i] = coverage;
+    });
+  }
+  const radius = Math.max(1, Math.round(low * 0.012));
+  for (let pass = 0; pass < 2; pass++) {
+    boxBlur(mask, low, radius, 1, low); // rows
+    boxBlur(mask, low, radius, low, 1); // columns
+  }
+  const strength = 0.3;
+  for (let y = 0; y < size; y++) {
+    const ly = Math.min(low - 1.001, Math.max(0, (y + 0.5) * f - 0.5));
+    const y0 = Math.floor(ly);
+    const ty = ly - y0;
+    for (let x = 0; x < size; x++) {
+      const lx = Math.min(low - 1.001, Math.max(0, (x + 0.5) * f - 0.5));
+      const x0 = Math.floor(lx);
+      const tx = lx - x0;
+      const i = y0 * low + x0;
+      const top = (mask[i] ?? 0) * (1 - tx) + (mask[i + 1] ?? 0) * tx;
+      const bottom = (mask[i + low] ?? 0) * (1 - tx) + (mask[i + low + 1] ?? 0) * tx;
+      const v = top * (1 - ty) + bottom * ty;
+      if (v < 0.004) continue;
+      const k = 1 - strength * v;
+      const o = (y * size + x) * 3;
+      image[o] = (image[o] ?? 0) * k;
+      image[o + 1] = (image[o + 1] ?? 0) * k;
+      image[o + 2] = (image[o + 2] ?? 0) * k;
+    }
+  }
+}
+
+/**
+ * In-place box blur of `n` lines of `n` samples: `step` between samples of a line, `stride` between lines.
+ * @param {Float32Array} data @param {number} n @param {number} radius @param {number} step @param {number} stride
+ */
+function boxBlur(data, n, radius, step, stride) {
+  const line = new Float32Array(n);
+  const width = 2 * radius + 1;
+  for (let l = 0; l < n; l++) {
+    const base = l * stride;
+    for (let i = 0; i < n; i++) line[i] = data[base + i * step] ?? 0;
+    let sum = 0;
+    for (let i = -radius; i <= radius; i++) sum += line[Math.min(n - 1, Math.max(0, i))] ?? 0;
+    for (let i = 0; i < n; i++) {
+      data[base + i * step] = sum / width;
+      sum += (line[Math.min(n - 1, i + radius + 1)] ?? 0) - (line[Math.max(0, i - radius)] ?? 0);
+    }
+  }
 }
 
 /** @param {number} v */
