@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // One build (two configs would race on `clean`). The shebang lands in index.js too, where Node ignores it.
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'embed-worker': 'src/pipeline/embed-worker.mjs' },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

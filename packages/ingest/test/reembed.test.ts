@@ -24,7 +24,10 @@ let stack: Awaited<ReturnType<typeof startTestServer>>;
 const state = tempDir('ftf-ingest-reembed-');
 
 beforeAll(async () => {
-  [market, stack] = await Promise.all([startFixtureMarketplace({ count: COUNT, seed: 5, pageSize: 10 }), startTestServer()]);
+  [market, stack] = await Promise.all([
+    startFixtureMarketplace({ count: COUNT, seed: 5, pageSize: 10 }),
+    startTestServer(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([market?.close(), stack?.close()]);
@@ -40,7 +43,9 @@ describe('model contract and reembed', () => {
     });
     try {
       const client = new FindThisFit({ baseURL: fake.url, apiKey: SECRET, maxRetries: 0 });
-      const error = await loadServerModel(client, { modelDir: FIXTURE_MODEL_DIR, batchSize: 4 }).catch((e: unknown) => e);
+      const error = await loadServerModel(client, { modelDir: FIXTURE_MODEL_DIR, batchSize: 4 }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ModelMismatchError);
       expect((error as Error).message).toMatch(/fixture-0000000000000000.*refusing/);
     } finally {

@@ -1,5 +1,4 @@
 import { encodeVector, type FindThisFit } from '@find-this-fit/sdk';
-import type { Embedder } from '@find-this-fit/sdk/embedder';
 import type { Logger } from 'pino';
 import { FetchError } from '../fetcher/errors.js';
 import type { PoliteFetcher } from '../fetcher/polite-fetcher.js';
@@ -21,7 +20,8 @@ export interface ReembedSummary {
 
 export interface ReembedDeps {
   client: FindThisFit;
-  embedder: Pick<Embedder, 'embedImages'>;
+  /** The SDK embedder or the worker-thread one: encoded image bytes in, L2-normalised vectors out. */
+  embedder: { embedImages(images: readonly Uint8Array[]): Promise<Float32Array[]> };
   fingerprint: string;
   fetcher: PoliteFetcher;
   state: StateStore;

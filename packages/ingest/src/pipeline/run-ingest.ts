@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { decodeVector, encodeVector, type FindThisFit, type ListingStatus, NotFoundError } from '@find-this-fit/sdk';
-import type { Embedder } from '@find-this-fit/sdk/embedder';
 import type { Logger } from 'pino';
 import { FetchError } from '../fetcher/errors.js';
 import type { PoliteFetcher } from '../fetcher/polite-fetcher.js';
@@ -13,7 +12,8 @@ import { bump, emptySummary, type RunSummary } from './summary.js';
 
 export interface IngestDeps {
   client: FindThisFit;
-  embedder: Pick<Embedder, 'embedImages'>;
+  /** The SDK embedder or the worker-thread one: encoded image bytes in, L2-normalised vectors out. */
+  embedder: { embedImages(images: readonly Uint8Array[]): Promise<Float32Array[]> };
   /** The server's model fingerprint (the embedder's, checked by `loadServerModel`). */
   fingerprint: string;
   fetcher: PoliteFetcher;
@@ -237,8 +237,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const embedAll = async (entries: Array<Extract<Entry, { kind: 'upsert' }>>): Promise<void> => {
     const images = entries.map((e) => e.bytes as Buffer);
     let vectors: Float32Array[] | undefined;
+    const started = performance.now();
     try {
       vectors = await embedder.embedImages(images);
+      summary.timings.embedMs += performance.now() - started;
     } catch {
       vectors = undefined; // one bad image spoils the batch: embed one by one to find it
     }
@@ -349,12 +351,16 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       );
       if (needs.length > 0) await embedAll(needs);
       // The previous batch's upsert ran while we embedded this one; wait for it before starting the next.
+      const waitStart = performance.now();
       await inFlight;
+      summary.timings.upsertWaitMs += performance.now() - waitStart;
       inFlight = commit(batch);
       inFlight.catch(() => {}); // surfaced by the next await
     };
     for (;;) {
+      const waitStart = performance.now();
       const entry = await queue.shift();
+      summary.timings.starvedMs += performance.now() - waitStart;
       if (entry === undefined) break;
       pending.push(entry);
       if (entry.kind === 'upsert' && entry.bytes) toEmbed++;
@@ -386,6 +392,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   state.compact();
   for (const [host, reason] of fetcher.openCircuits) summary.openCircuits[host] = reason;
   summary.durationMs = Math.round(performance.now() - started);
+  for (const key of ['embedMs', 'starvedMs', 'upsertWaitMs'] as const)
+    summary.timings[key] = Math.round(summary.timings[key]);
   const handled = summary.new + summary.updated + summary.unchanged;
   summary.itemsPerSecond = summary.durationMs > 0 ? handled / (summary.durationMs / 1000) : 0;
   return summary;

@@ -1,5 +1,5 @@
 import type { FindThisFit, InfoResponse } from '@find-this-fit/sdk';
-import type { Embedder } from '@find-this-fit/sdk/embedder';
+import { startWorkerEmbedder, type WorkerEmbedder } from './worker-embedder.js';
 
 /** The embedder's model is not the one the server's index was built with: vectors would not compare. */
 export class ModelMismatchError extends Error {
@@ -8,7 +8,7 @@ export class ModelMismatchError extends Error {
 
 export interface ServerModel {
   info: InfoResponse;
-  embedder: Embedder;
+  embedder: WorkerEmbedder;
   fingerprint: string;
 }
 
@@ -21,10 +21,9 @@ export async function loadServerModel(
   options: { modelDir?: string | undefined; threads?: number | undefined; batchSize: number },
 ): Promise<ServerModel> {
   const info = await client.info();
-  const { createEmbedder } = await import('@find-this-fit/sdk/embedder');
-  const embedder = await createEmbedder({
+  const embedder = await startWorkerEmbedder({
     preset: info.model.preset,
-    dtype: info.model.dtype as 'q8',
+    dtype: info.model.dtype as 'q8', // the server's dtype, pinned explicitly (it is part of the fingerprint)
     batchSize: options.batchSize,
     device: 'cpu',
     ...(options.modelDir ? { modelDir: options.modelDir } : {}),

@@ -22,6 +22,11 @@ export interface RunSummary {
   /** Hosts whose circuit breaker opened. */
   openCircuits: Record<string, string>;
   durationMs: number;
+  /**
+   * Where the consumer's time went: inside the embedder, waiting for fetched listings (the fetcher is the
+   * bottleneck), waiting for the previous upsert (the server is). Tells what to tune.
+   */
+  timings: { embedMs: number; starvedMs: number; upsertWaitMs: number };
   /** Listings per second, end to end. */
   itemsPerSecond: number;
 }
@@ -42,6 +47,7 @@ export function emptySummary(runId: number, resumed: boolean): RunSummary {
     sources: {},
     openCircuits: {},
     durationMs: 0,
+    timings: { embedMs: 0, starvedMs: 0, upsertWaitMs: 0 },
     itemsPerSecond: 0,
   };
 }
