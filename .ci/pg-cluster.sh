@@ -9,19 +9,31 @@
 #   .ci/pg-cluster.sh url      print the URL of the running cluster
 #   .ci/pg-cluster.sh psql …   psql into ftf_test (extra arguments go to psql)
 #   .ci/pg-cluster.sh status   say whether it runs
-#   .ci/pg-cluster.sh stop     stop it and delete its data dir (no-op when none runs)
+#   .ci/pg-cluster.sh stop     stop it (and its replica) and delete the data dirs (no-op when none runs)
+#
+# A streaming read replica of that cluster (PostgreSQL's own physical replication, for the replica tests):
+#   .ci/pg-cluster.sh replica-start    pg_basebackup -R (with a replication slot) into a fresh temp dir, start
+#                                      it as a hot standby on the next free port, and print
+#                                      `export FTF_TEST_REPLICA_URL=…` (again, when it already runs)
+#   .ci/pg-cluster.sh replica-pause    pg_ctl stop the replica, keeping its data (failover tests)
+#   .ci/pg-cluster.sh replica-resume   start it again on the same port; it catches up from its slot
+#   .ci/pg-cluster.sh replica-status   say whether it runs (exit 3 when not)
+#   .ci/pg-cluster.sh replica-stop     stop it, delete its data dir, drop its slot on the primary
 #
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user. Otherwise as you.
 # Trust authentication, loopback only: a test cluster, never a real one.
 #
 #   PG_CONFIG      pg_config of the server (default /usr/lib/postgresql/15/bin/pg_config)
 #   FTF_PG_PORT    first port to try (default 54329; the next free one up to +100 is taken)
-#   FTF_PG_STATE   state file (default .ci/.cache/pg-cluster.env in this checkout, git-ignored)
+#   FTF_PG_STATE   state file (default .ci/.cache/pg-cluster.env in this checkout, git-ignored); the replica's
+#                  is the same path with `-replica` before `.env`
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
 STATE="${FTF_PG_STATE:-$CI_DIR/.cache/pg-cluster.env}"
+REPLICA_STATE="${STATE%.env}-replica.env"
+REPLICA_SLOT=ftf_test_replica
 DB=ftf_test
 
 pg_bindir() {
@@ -59,6 +71,7 @@ port_in_use() {
 }
 
 cmd_stop() {
+  cmd_replica_stop >/dev/null 2>&1 || true
   if ! load_state; then
     log "no test cluster recorded in $STATE"
     return 0
@@ -171,8 +184,149 @@ SQL
   log "pgvector smoke test passed: $(grep -E '^(extversion|distance)=' <<<"$out" | paste -sd' '), HNSW index scan used"
 }
 
+# --- the streaming replica ----------------------------------------------------------------------------------------
+
+load_replica_state() {
+  [[ -f "$REPLICA_STATE" ]] || return 1
+  # shellcheck source=/dev/null
+  source "$REPLICA_STATE"
+}
+
+replica_url() { printf 'postgres://postgres@127.0.0.1:%s/%s' "$REPLICA_PORT" "$DB"; }
+
+replica_running() {
+  load_state && load_replica_state && [[ -d "$REPLICA_TMP/data" ]] &&
+    as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" status >/dev/null 2>&1
+}
+
+write_replica_state() {
+  cat >"$REPLICA_STATE" <<EOF
+REPLICA_TMP='$REPLICA_TMP'
+REPLICA_PORT='$REPLICA_PORT'
+EOF
+}
+
+# pg_ctl start on REPLICA_PORT; -w waits until the standby is consistent and accepts read-only connections.
+replica_pg_start() {
+  as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" -l "$REPLICA_TMP/server.log" -o "-p $REPLICA_PORT" -w -t 60 start >/dev/null
+}
+
+cmd_replica_start() {
+  is_running || die "no test cluster running: start the primary first (.ci/pg-cluster.sh start)"
+  if replica_running; then
+    log "replica already running on port $REPLICA_PORT ($REPLICA_TMP)"
+    echo "export FTF_TEST_REPLICA_URL=$(replica_url)"
+    return 0
+  fi
+  cmd_replica_stop >/dev/null 2>&1 || true # leftovers of a replica that died
+  REPLICA_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ftf-pg-replica.XXXXXX")"
+  [[ -n "$PG_OWNER" ]] && chown "$PG_OWNER:" "$REPLICA_TMP"
+  chmod 700 "$REPLICA_TMP"
+  REPLICA_PORT=""
+  write_replica_state
+  trap 'rc=$?; if [[ $rc -ne 0 ]]; then log "replica start failed, cleaning up"; cmd_replica_stop >/dev/null 2>&1 || true; fi' EXIT
+
+  # -R writes standby.signal + primary_conninfo; -C -S a physical slot, so the primary keeps the WAL a paused
+  # replica needs to catch up. initdb's default pg_hba.conf already trusts replication from 127.0.0.1.
+  log "pg_basebackup from 127.0.0.1:$PG_PORT into $REPLICA_TMP/data"
+  as_owner "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$REPLICA_TMP/data" \
+    -R -X stream -C -S "$REPLICA_SLOT" -c fast --no-sync >/dev/null
+  cat >>"$REPLICA_TMP/data/postgresql.conf" <<EOF
+
+# --- .ci/pg-cluster.sh: the streaming replica (later lines win over the primary's copied settings) ---
+unix_socket_directories = '$REPLICA_TMP'
+hot_standby = on
+hot_standby_feedback = on      # no query cancellations from vacuum on the primary
+EOF
+
+  local port=$((PG_PORT + 1)) last=$((PG_PORT + 101))
+  while :; do
+    ((port <= last)) || die "no free port in $((PG_PORT + 1))..$last"
+    if port_in_use "$port"; then
+      port=$((port + 1))
+      continue
+    fi
+    REPLICA_PORT="$port"
+    if replica_pg_start; then
+      break
+    fi
+    if grep -q 'could not bind\|could not create any TCP/IP sockets\|Address already in use' "$REPLICA_TMP/server.log"; then
+      log "port $port taken meanwhile, trying the next one"
+      port=$((port + 1))
+      continue
+    fi
+    tail -n 30 "$REPLICA_TMP/server.log" >&2 || true
+    die "pg_ctl start of the replica failed"
+  done
+  write_replica_state
+  local recovery streaming
+  recovery="$("$PG_BIN/psql" -X -At -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -d "$DB" -c 'SELECT pg_is_in_recovery()')"
+  [[ "$recovery" == t ]] || die "the replica on port $REPLICA_PORT is not in recovery"
+  for _ in $(seq 50); do
+    streaming="$(psql_ -d postgres -At -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")"
+    [[ "$streaming" -ge 1 ]] && break
+    sleep 0.2
+  done
+  [[ "$streaming" -ge 1 ]] || die "the primary shows no streaming replica"
+  log "replica streaming from port $PG_PORT on 127.0.0.1:$REPLICA_PORT (slot $REPLICA_SLOT)"
+  trap - EXIT
+  echo "export FTF_TEST_REPLICA_URL=$(replica_url)"
+}
+
+cmd_replica_pause() {
+  replica_running || die "no replica running (start one with: .ci/pg-cluster.sh replica-start)"
+  as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" -m fast -w -t 30 stop >/dev/null
+  log "replica on port $REPLICA_PORT stopped (data kept; replica-resume starts it again)"
+}
+
+cmd_replica_resume() {
+  load_state && load_replica_state && [[ -d "$REPLICA_TMP/data" ]] || die "no replica recorded in $REPLICA_STATE"
+  if replica_running; then
+    log "replica already running on port $REPLICA_PORT"
+    return 0
+  fi
+  replica_pg_start || {
+    tail -n 30 "$REPLICA_TMP/server.log" >&2 || true
+    die "pg_ctl start of the replica failed"
+  }
+  log "replica on port $REPLICA_PORT started again"
+}
+
+cmd_replica_stop() {
+  load_state || true
+  if load_replica_state; then
+    if [[ -d "$REPLICA_TMP/data" ]] && as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" status >/dev/null 2>&1; then
+      as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" -m fast -w -t 30 stop >/dev/null ||
+        as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_TMP/data" -m immediate -w stop >/dev/null
+      log "stopped the replica on port $REPLICA_PORT"
+    fi
+    case "$REPLICA_TMP" in
+    */ftf-pg-replica.*) rm -rf "$REPLICA_TMP" ;; # only ever delete what we created
+    esac
+    rm -f "$REPLICA_STATE"
+  fi
+  # The slot would make the primary keep WAL forever.
+  if is_running; then
+    psql_ -d postgres -At -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$REPLICA_SLOT' AND NOT active" >/dev/null || true
+  fi
+}
+
 case "${1:-}" in
 start) cmd_start ;;
+replica-start) cmd_replica_start ;;
+replica-pause) cmd_replica_pause ;;
+replica-resume) cmd_replica_resume ;;
+replica-stop) cmd_replica_stop ;;
+replica-status)
+  if replica_running; then
+    log "replica running on 127.0.0.1:$REPLICA_PORT, data in $REPLICA_TMP/data"
+    replica_url
+    echo
+  else
+    log "no replica running"
+    exit 3
+  fi
+  ;;
 stop) cmd_stop ;;
 status)
   if is_running; then
@@ -195,7 +349,7 @@ psql)
   "$PG_BIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" "$@"
   ;;
 *)
-  echo "usage: $0 start|stop|status|url|psql [psql args…]" >&2
+  echo "usage: $0 start|stop|status|url|psql [psql args…]|replica-start|replica-pause|replica-resume|replica-status|replica-stop" >&2
   exit 2
   ;;
 esac
