@@ -100,8 +100,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const summary = emptySummary(runId, resumed);
   if (resumed) logger.info({ runId }, `resuming interrupted run ${runId} from its saved cursors`);
   const now = () => new Date().toISOString();
+  // Listings the interrupted part of a resumed run already committed: passed over without a count.
+  const doneBeforeResume = new Set<string>();
+  for (const [key, item] of Object.entries(state.data.items)) if (item.lastRun === runId) doneBeforeResume.add(key);
   const seenThisRun = new Set<string>();
-  for (const [key, item] of Object.entries(state.data.items)) if (item.lastRun === runId) seenThisRun.add(key);
   const totals = new Map<string, number>();
   let processed = 0;
   const progress = () =>
@@ -211,6 +213,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
             continue;
           }
           const key = itemKey(listing.source, listing.externalId);
+          if (doneBeforeResume.delete(key)) {
+            seenThisRun.add(key);
+            continue;
+          }
           if (seenThisRun.has(key)) {
             bump(summary.skipped, 'duplicate');
             continue;
@@ -377,7 +383,13 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   try {
     for (const adapter of sources) {
       if (options.signal?.aborted) break;
-      await crawl(adapter);
+      try {
+        await crawl(adapter);
+      } catch (error) {
+        // Stopped (Ctrl-C, scheduler stop): let the consumer commit what it has; the run stays resumable.
+        if (options.signal?.aborted) break;
+        throw error;
+      }
     }
   } finally {
     queue.close();
