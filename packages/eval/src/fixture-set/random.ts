@@ -1,0 +1,14 @@
+/** mulberry32: a tiny seeded PRNG, so a generated set is the same bytes on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform in [min, max). */
+export const between = (rand: () => number, min: number, max: number) => min + (max - min) * rand();
