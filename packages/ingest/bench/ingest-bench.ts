@@ -6,7 +6,7 @@
 // --skip-full, --threads N, --json FILE.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
@@ -45,6 +45,10 @@ interface Row extends Case {
   ratio: number;
   durationS: number;
   embedded: number;
+  /** Share of the run the embedder was working: what pipeline stalls would lower. */
+  busy: number;
+  /** 1-minute load average at the end of the run (this machine is shared). */
+  load: number;
 }
 
 async function startServerProcess(model: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -161,6 +165,8 @@ async function bench(c: Case): Promise<Row> {
       ratio: endToEndPerSecond / rawPerSecond,
       durationS: summary.durationMs / 1000,
       embedded: summary.embedded,
+      busy: summary.timings.embedMs / summary.durationMs,
+      load: loadavg()[0] ?? 0,
     };
   } finally {
     server.child.kill('SIGTERM');
@@ -198,11 +204,11 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${proces
 const lines = [
   `Ingest benchmark — ${new Date().toISOString().slice(0, 10)}, ${machine}`,
   '',
-  '| model | listings | raw embedder (img/s, before / after) | end to end (listings/s) | end to end / raw | wall (s) |',
-  '|---|---|---|---|---|---|',
+  '| model | listings | raw embedder (img/s, before / after) | end to end (listings/s) | end to end / raw | embedder busy | wall (s) | load avg |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.label} | ${r.count} | ${r.rawPerSecond.toFixed(1)} (${r.rawSpread[0].toFixed(1)} / ${r.rawSpread[1].toFixed(1)}) | ${r.endToEndPerSecond.toFixed(1)} | ${(100 * r.ratio).toFixed(0)} % | ${r.durationS.toFixed(1)} |`,
+      `| ${r.label} | ${r.count} | ${r.rawPerSecond.toFixed(1)} (${r.rawSpread[0].toFixed(1)} / ${r.rawSpread[1].toFixed(1)}) | ${r.endToEndPerSecond.toFixed(1)} | ${(100 * r.ratio).toFixed(0)} % | ${(100 * r.busy).toFixed(0)} % | ${r.durationS.toFixed(1)} | ${r.load.toFixed(1)} |`,
   ),
 ];
 process.stdout.write(`\n${lines.join('\n')}\n`);

@@ -42,7 +42,8 @@ function entryOf(key: string): ItemState {
 }
 
 describe('ingest against the fixture marketplace and a real server', () => {
-  it('a full run ingests every listing once', async () => {
+  // Generous: this machine is shared; the work itself takes a fraction of this.
+  it('a full run ingests every listing once', { timeout: 180_000 }, async () => {
     const summary = await run();
     expect(summary.failed).toEqual({});
     expect(summary.skipped).toEqual({});

@@ -40,7 +40,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const exact = (path: string) => new RegExp(`^${escapeRegExp(path)}(\\?|$)`);
 
 describe('faults: each handled as described, the run continuing', () => {
-  it('429 with Retry-After, 503, slow and reset responses, malformed pages, hostile images, private redirects, robots', async () => {
+  // Generous: this machine is shared; the work itself takes a fraction of this.
+  it('429 with Retry-After, 503, slow and reset responses, malformed pages, hostile images, private redirects, robots', {
+    timeout: 180_000,
+  }, async () => {
     const COUNT = 30;
     const { market, run } = await setup(COUNT, 11);
     const of = (source: string) => market.listings.filter((l) => l.source === source);

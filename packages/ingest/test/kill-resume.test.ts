@@ -32,7 +32,8 @@ afterAll(async () => {
 });
 
 describe('kill -9 in the middle of a run', () => {
-  it('a rerun resumes from the saved cursors: no duplicates, nothing lost', async () => {
+  // Generous: this machine is shared; the work itself takes a fraction of this.
+  it('a rerun resumes from the saved cursors: no duplicates, nothing lost', { timeout: 180_000 }, async () => {
     const stateDir = join(dir.path, 'state');
     const file = join(dir.path, 'ingest.json');
     writeFileSync(

@@ -53,7 +53,8 @@ describe('model contract and reembed', () => {
     }
   });
 
-  it('after a model change, reembed re-embeds every listing, resumably', async () => {
+  // Generous: this machine is shared; the work itself takes a fraction of this.
+  it('after a model change, reembed re-embeds every listing, resumably', { timeout: 180_000 }, async () => {
     const { logger } = memoryLogger();
     const first = await ingestOnce(marketConfig(market, stack.server.url, state.path), { logger });
     expect(first.new).toBe(COUNT);

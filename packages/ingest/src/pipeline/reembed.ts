@@ -44,6 +44,11 @@ export interface ReembedOptions {
  */
 export async function reembedAll(deps: ReembedDeps, options: ReembedOptions): Promise<ReembedSummary> {
   const { client, embedder, fingerprint, fetcher, state, logger } = deps;
+  for (const name of ['embedBatchSize', 'upsertBatchSize', 'maxImageBytes', 'maxImagePixels'] as const) {
+    const value = options[name];
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`reembedAll: ${name} must be a positive integer, got ${value}.`);
+  }
   const started = performance.now();
   const summary: ReembedSummary = { alreadyCurrent: 0, reembedded: 0, skippedRemoved: 0, failed: {}, durationMs: 0 };
   const todo: Array<[string, ItemState]> = [];

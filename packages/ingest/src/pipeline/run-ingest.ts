@@ -95,6 +95,20 @@ function beginRun(state: StateStore, sources: SourceAdapter[]): { runId: number;
  */
 export async function runIngest(deps: IngestDeps, options: IngestOptions): Promise<RunSummary> {
   const { client, embedder, fingerprint, fetcher, state, sources, logger } = deps;
+  for (const name of [
+    'pageSize',
+    'embedBatchSize',
+    'upsertBatchSize',
+    'maxImageBytes',
+    'maxImagePixels',
+    'removeAfterMissedRuns',
+  ] as const) {
+    const value = options[name];
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`runIngest: ${name} must be a positive integer, got ${value}.`);
+  }
+  if (sources.length === 0) throw new RangeError('runIngest: at least one source is needed.');
+  if (typeof fingerprint !== 'string' || fingerprint === '') throw new TypeError('runIngest: fingerprint is required.');
   const started = performance.now();
   const { runId, resumed } = beginRun(state, sources);
   const summary = emptySummary(runId, resumed);

@@ -53,6 +53,7 @@ export class StateStore {
 
   /** Opens (creating) the state in `dir`. @throws {StateLockedError} when another live process holds it. */
   static open(dir: string): StateStore {
+    if (typeof dir !== 'string' || dir.trim() === '') throw new TypeError('StateStore.open needs a directory path.');
     mkdirSync(dir, { recursive: true });
     const release = acquireLock(join(dir, 'lock'));
     try {
