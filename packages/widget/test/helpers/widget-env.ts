@@ -43,6 +43,15 @@ const PAGE_HTML = `<!doctype html>
 </body>
 </html>`;
 
+/** The built widget, the model folders and a shop page (with an event log) on one loopback origin. */
+export async function serveShopPage(): Promise<{ page: StaticServer; pageRoot: string }> {
+  const pageRoot = await mkdtemp(join(tmpdir(), 'ftf-widget-page-'));
+  await writeFile(join(pageRoot, 'index.html'), PAGE_HTML);
+  // Not cross-origin isolated, like most shops: listing photos come from other origins without CORP headers.
+  const page = await serveStatic({ '/widget/': DIST_DIR, '/models/': MODELS_DIR, '/': pageRoot }, { isolated: false });
+  return { page, pageRoot };
+}
+
 export interface SeededListing {
   listing: FixtureListing;
   id: string;
@@ -71,9 +80,7 @@ export async function fixtureEmbedder(): Promise<Embedder> {
 export async function startWidgetEnv(
   options: { count?: number; env?: Record<string, string> } = {},
 ): Promise<WidgetEnv> {
-  const pageRoot = await mkdtemp(join(tmpdir(), 'ftf-widget-page-'));
-  await writeFile(join(pageRoot, 'index.html'), PAGE_HTML);
-  const page = await serveStatic({ '/widget/': DIST_DIR, '/models/': MODELS_DIR, '/': pageRoot }, { isolated: false });
+  const { page, pageRoot } = await serveShopPage();
   const marketplace = await startFixtureMarketplace({ count: options.count ?? 24, seed: 7 });
   const dataDir = await mkdtemp(join(tmpdir(), 'ftf-widget-data-'));
   const config = loadConfig({

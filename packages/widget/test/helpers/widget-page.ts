@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { FtfResultsDetail } from '../../src/events.js';
 import { PUBLISHABLE, type WidgetEnv } from './widget-env.js';
 
@@ -19,11 +19,7 @@ export async function openWidget(
   viewport = DESKTOP,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
-  await page.goto(`${env.page.url}/`);
-  await page.evaluate(async () => customElements.whenDefined('find-this-fit'));
-  await setAttributes(page, {
+  return openWidgetAt(context, env.page.url, {
     'api-base': env.api.url,
     'api-key': PUBLISHABLE,
     'model-url': '/models/fixture',
@@ -31,6 +27,19 @@ export async function openWidget(
     k: '8',
     ...attributes,
   });
+}
+
+/** Opens the shop page at `pageUrl` in `context` and sets the widget's attributes. */
+export async function openWidgetAt(
+  context: BrowserContext,
+  pageUrl: string,
+  attributes: Record<string, string | null>,
+): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  await page.goto(`${pageUrl}/`);
+  await page.evaluate(async () => customElements.whenDefined('find-this-fit'));
+  await setAttributes(page, attributes);
   return page;
 }
 
@@ -77,10 +86,15 @@ export async function nextEvent(page: Page, type: string, already: number, timeo
 }
 
 /** Picks a photo through the real file input and waits for the results it produces. */
-export async function choosePhoto(page: Page, image: Buffer, name = 'outfit.jpg'): Promise<FtfResultsDetail> {
+export async function choosePhoto(
+  page: Page,
+  image: Buffer,
+  name = 'outfit.jpg',
+  timeout = 50_000,
+): Promise<FtfResultsDetail> {
   const before = (await events(page, 'ftf-results')).length;
   await widget(page).locator('#file').setInputFiles({ name, mimeType: 'image/jpeg', buffer: image });
-  return (await nextEvent(page, 'ftf-results', before)).detail as unknown as FtfResultsDetail;
+  return (await nextEvent(page, 'ftf-results', before, timeout)).detail as unknown as FtfResultsDetail;
 }
 
 /** Result card titles as rendered, in DOM order. */

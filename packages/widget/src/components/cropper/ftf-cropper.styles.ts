@@ -14,6 +14,9 @@ export const cropperStyles = css`
     max-width: 100%;
     line-height: 0;
     cursor: crosshair;
+    /* The box's shade (a huge box-shadow) dims the photo only, never the host page. */
+    overflow: hidden;
+    border-radius: var(--ftf-radius, 12px);
   }
   img {
     max-width: 100%;
@@ -42,10 +45,11 @@ export const cropperStyles = css`
     border: 2px solid #fff;
     border-radius: 50%;
   }
-  .handle.nw { left: -9px; top: -9px; cursor: nwse-resize; }
-  .handle.ne { right: -9px; top: -9px; cursor: nesw-resize; }
-  .handle.sw { left: -9px; bottom: -9px; cursor: nesw-resize; }
-  .handle.se { right: -9px; bottom: -9px; cursor: nwse-resize; }
+  /* Handles sit inside the box: the frame clips anything outside the photo. */
+  .handle.nw { left: -2px; top: -2px; cursor: nwse-resize; }
+  .handle.ne { right: -2px; top: -2px; cursor: nesw-resize; }
+  .handle.sw { left: -2px; bottom: -2px; cursor: nesw-resize; }
+  .handle.se { right: -2px; bottom: -2px; cursor: nwse-resize; }
   .sr-only {
     position: absolute;
     width: 1px;

@@ -178,8 +178,11 @@ export const findThisFitStyles = css`
   .empty p { margin: 0; color: var(--ftf-muted); }
   .load-more { justify-self: center; }
   footer { color: var(--ftf-muted); font-size: 0.75rem; text-align: right; }
-  @container (max-width: 420px) {
-    :host { --ftf-columns-min: 140px; --ftf-gap: 12px; }
+  /* Phones: two columns of cards (the host is the container, so its children are restyled). */
+  @container (max-width: 480px) {
+    .base { padding: 12px; gap: 12px; }
+    ul.grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
+    .body { padding: 8px 10px 10px; }
   }
   @media (prefers-reduced-motion: reduce) {
     * { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
