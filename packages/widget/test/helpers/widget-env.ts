@@ -121,7 +121,7 @@ export async function startWidgetEnv(
 }
 
 /** Embeds each listing photo with the fixture model and upserts the catalogue through the admin API. */
-async function seedCatalogue(apiUrl: string, listings: readonly FixtureListing[]): Promise<SeededListing[]> {
+export async function seedCatalogue(apiUrl: string, listings: readonly FixtureListing[]): Promise<SeededListing[]> {
   const embedder = await fixtureEmbedder();
   try {
     const images = await Promise.all(listings.map((listing) => renderListingImage(listing)));

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
+import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
+import { fixtureDir, MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
+import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
+import {
+  PUBLISHABLE,
+  SECRET,
+  type SeededListing,
+  seedCatalogue,
+} from '../../../packages/widget/test/helpers/widget-env.js';
+import { choosePhoto, openWidgetAt } from '../../../packages/widget/test/helpers/widget-page.js';
+import { startDemoShop } from '../server.js';
+
+let shop: Awaited<ReturnType<typeof startDemoShop>>;
+let api: RunningServer;
+let browser: Browser;
+let listings: SeededListing[];
+let closeMarketplace: () => Promise<void>;
+let dataDir: string;
+
+beforeAll(async () => {
+  const marketplace = await startFixtureMarketplace({ count: 10, seed: 11 });
+  closeMarketplace = () => marketplace.close();
+  dataDir = await mkdtemp(join(tmpdir(), 'ftf-demo-shop-'));
+  // The page's origin must be known before the server's key and CORS settings: reserve it first.
+  const probe = await startDemoShop({ apiBase: 'http://127.0.0.1:1', modelsDir: MODELS_DIR, model: 'fixture' });
+  const origin = probe.url;
+  await probe.close();
+  const port = Number(new URL(origin).port);
+  api = await startServer(
+    loadConfig({
+      PORT: '0',
+      FTF_DATA_DIR: dataDir,
+      FTF_MODEL: 'fixture',
+      FTF_MODEL_DIR: fixtureDir(),
+      FTF_SECRET_KEYS: SECRET,
+      FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${origin}`,
+      FTF_CORS_ORIGINS: origin,
+      FTF_LOG_LEVEL: 'silent',
+    }),
+    createLogger('silent'),
+  );
+  shop = await startDemoShop({ apiBase: api.url, apiKey: PUBLISHABLE, port, modelsDir: MODELS_DIR, model: 'fixture' });
+  listings = await seedCatalogue(
+    api.url,
+    marketplace.listings.filter((l) => l.status === 'active'),
+  );
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await api?.close();
+  await closeMarketplace?.();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('examples/demo-shop', () => {
+  it('serves a shop page whose widget finds the listing in a shopper’s photo', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      (window as unknown as { ftfEvents: unknown[] }).ftfEvents = [];
+      for (const type of ['ftf-results', 'ftf-error']) {
+        document.addEventListener(type, (e) =>
+          (window as unknown as { ftfEvents: unknown[] }).ftfEvents.push({
+            type,
+            detail: (e as CustomEvent).detail,
+            at: performance.now(),
+          }),
+        );
+      }
+    });
+    const page = await openWidgetAt(context, shop.url, {});
+    await expect(page.title()).resolves.toMatch(/Second Loop/);
+    const detail = await choosePhoto(page, await nearDuplicate(listings[2]!.image));
+    expect(detail.results[0]?.id).toBe(listings[2]!.id);
+    await context.close();
+  });
+
+  it('confines files to the widget and model folders, and validates its options', async () => {
+    expect((await fetch(`${shop.url}/widget/find-this-fit.js`)).status).toBe(200);
+    expect((await fetch(`${shop.url}/models/fixture/config.json`)).status).toBe(200);
+    expect((await fetch(`${shop.url}/widget/%2e%2e/package.json`)).status).toBe(404);
+    expect((await fetch(`${shop.url}/secret.txt`)).status).toBe(404);
+    const html = await (await fetch(`${shop.url}/`)).text();
+    expect(html).toContain(`api-base="${api.url}"`);
+    expect(html).not.toContain('{{');
+    await expect(startDemoShop({ apiBase: 'ftp://nope' })).rejects.toThrow(/apiBase/);
+    await expect(startDemoShop({ apiBase: 'http://x', model: 'fixture' })).rejects.toThrow(/modelsDir and model/);
+  });
+});
