@@ -15,6 +15,8 @@ export interface Config {
   host: string;
   /** PostgreSQL URL; when absent the embedded PGlite store in `dataDir` is used. */
   databaseUrl?: string;
+  /** PostgreSQL streaming replicas of databaseUrl that serve searches and item reads. */
+  readReplicas?: { urls: string[]; maxLagMs: number; checkIntervalMs: number };
   dataDir: string;
   model: {
     preset: ModelPreset;
@@ -54,6 +56,22 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
   { name: 'PORT', default: '8787', meaning: 'TCP port to listen on' },
   { name: 'HOST', default: '127.0.0.1', meaning: 'interface to bind (0.0.0.0 for all)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL + pgvector URL; unset = embedded PGlite' },
+  {
+    name: 'DATABASE_READ_URLS',
+    default: '(unset)',
+    meaning:
+      'comma-separated PostgreSQL streaming-replica URLs for searches and item reads (needs DATABASE_URL); writes stay on the primary',
+  },
+  {
+    name: 'FTF_REPLICA_MAX_LAG_MS',
+    default: '5000',
+    meaning: 'a replica further behind the primary leaves the read rotation until it catches up',
+  },
+  {
+    name: 'FTF_REPLICA_CHECK_INTERVAL_MS',
+    default: '1000',
+    meaning: 'how often replica health and lag are checked (also shown in /metrics)',
+  },
   { name: 'FTF_DATA_DIR', default: './.ftf-data', meaning: 'PGlite data directory (when DATABASE_URL is unset)' },
   { name: 'FTF_MODEL', default: DEFAULT_PRESET, meaning: `model preset (${Object.keys(PRESETS).join(', ')})` },
   { name: 'FTF_MODEL_DIR', default: '(unset)', meaning: 'model folder for server-side image search; unset = off' },
@@ -198,6 +216,21 @@ const envSchema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
+  DATABASE_READ_URLS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const urls = list(value);
+      // Never echo a URL: it may carry a password.
+      const bad = urls.findIndex((u) => !/^postgres(ql)?:\/\//.test(u));
+      if (bad >= 0) {
+        ctx.addIssue({ code: 'custom', message: `entry ${bad + 1}: expected a postgres:// or postgresql:// URL` });
+        return z.NEVER;
+      }
+      return urls;
+    }),
+  FTF_REPLICA_MAX_LAG_MS: int(1, 3_600_000, 5_000),
+  FTF_REPLICA_CHECK_INTERVAL_MS: int(50, 600_000, 1_000),
   FTF_DATA_DIR: z.string().trim().min(1).optional().default('./.ftf-data'),
   FTF_MODEL: z
     .string()
@@ -259,6 +292,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'FTF_SECRET_KEYS / FTF_PUBLISHABLE_KEYS: no keys configured; set keys, or FTF_OPEN=true for a local demo',
     );
   }
+  if (e.DATABASE_READ_URLS.length > 0 && !e.DATABASE_URL) {
+    problems.push('DATABASE_READ_URLS: read replicas need the primary in DATABASE_URL');
+  }
   if (e.FTF_RATE_LIMIT_RPS > 0 && e.FTF_RATE_LIMIT_BURST < 1) problems.push('FTF_RATE_LIMIT_BURST: must be ≥ 1');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -285,6 +321,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.FTF_SHUTDOWN_TIMEOUT_MS,
   };
   if (e.DATABASE_URL) config.databaseUrl = e.DATABASE_URL;
+  if (e.DATABASE_READ_URLS.length > 0) {
+    config.readReplicas = {
+      urls: e.DATABASE_READ_URLS,
+      maxLagMs: e.FTF_REPLICA_MAX_LAG_MS,
+      checkIntervalMs: e.FTF_REPLICA_CHECK_INTERVAL_MS,
+    };
+  }
   if (e.FTF_MODEL_DIR) config.model.modelDir = e.FTF_MODEL_DIR;
   if (e.FTF_POOL_SIZE !== undefined) config.poolSize = e.FTF_POOL_SIZE;
   if (e.FTF_STATEMENT_TIMEOUT_MS !== undefined) config.statementTimeoutMs = e.FTF_STATEMENT_TIMEOUT_MS;

@@ -32,6 +32,13 @@ export async function startServer(
     dataDir: config.dataDir,
     logger,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.readReplicas
+      ? {
+          readUrls: config.readReplicas.urls,
+          replicaMaxLagMs: config.readReplicas.maxLagMs,
+          replicaCheckIntervalMs: config.readReplicas.checkIntervalMs,
+        }
+      : {}),
     ...(config.poolSize !== undefined ? { poolSize: config.poolSize } : {}),
     ...(config.statementTimeoutMs !== undefined ? { statementTimeoutMs: config.statementTimeoutMs } : {}),
   });
@@ -51,7 +58,13 @@ export async function startServer(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info(
-    { url, store: store.kind, model: config.model.fingerprint, imageSearch: Boolean(config.model.modelDir) },
+    {
+      url,
+      store: store.kind,
+      model: config.model.fingerprint,
+      imageSearch: Boolean(config.model.modelDir),
+      ...(config.readReplicas ? { readReplicas: store.health().replicas?.map((r) => r.label) } : {}),
+    },
     `find-this-fit listening on ${url}`,
   );
 

@@ -53,5 +53,77 @@ export function createMetrics(store: Store): AppMetrics {
       }
     },
   });
+  if (store.health().replicas) replicaMetrics(registry, store);
   return { registry, requests, requestDuration, searchDuration, searchResults };
+}
+
+/** Read-replica series (only with DATABASE_READ_URLS), read from the store at scrape time. */
+function replicaMetrics(registry: Registry, store: Store): void {
+  const replicas = () => store.health().replicas ?? [];
+  new Gauge({
+    name: 'ftf_replica_in_rotation',
+    help: 'Whether a read replica serves reads (1) or is out of rotation (0, with the reason).',
+    labelNames: ['replica', 'reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of replicas()) this.set({ replica: r.label, reason: r.reason ?? 'ok' }, r.inRotation ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'ftf_replica_lag_seconds',
+    help: 'How long ago the primary was at the oldest WAL position the replica has not replayed (0 = caught up).',
+    labelNames: ['replica'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of replicas()) if (r.lagMs !== undefined) this.set({ replica: r.label }, r.lagMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'ftf_replica_lag_bytes',
+    help: "Primary's current WAL position minus the replica's replayed position at the last check.",
+    labelNames: ['replica'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of replicas()) if (r.lagBytes !== undefined) this.set({ replica: r.label }, r.lagBytes);
+    },
+  });
+  new Gauge({
+    name: 'ftf_replica_connections',
+    help: 'Read-replica pool connections by state.',
+    labelNames: ['replica', 'state'] as const,
+    registers: [registry],
+    collect() {
+      for (const r of replicas()) {
+        for (const state of ['total', 'idle', 'waiting'] as const) {
+          this.set({ replica: r.label, state }, r.connections[state]);
+        }
+      }
+    },
+  });
+  // Totals kept by the store; a counter set from them at scrape time.
+  new Counter({
+    name: 'ftf_store_reads_total',
+    help: 'Store reads (searches, item reads) by where they ran: a replica, or the primary and why.',
+    labelNames: ['target', 'reason'] as const,
+    registers: [registry],
+    collect() {
+      const health = store.health();
+      this.reset();
+      for (const r of health.replicas ?? []) this.inc({ target: r.label, reason: 'replica' }, r.reads);
+      for (const [reason, n] of Object.entries(health.primaryReads ?? {})) this.inc({ target: 'primary', reason }, n);
+    },
+  });
+  new Counter({
+    name: 'ftf_replica_check_failures_total',
+    help: 'Failed replica health checks.',
+    labelNames: ['replica'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of replicas()) this.inc({ replica: r.label }, r.checkFailures);
+    },
+  });
 }

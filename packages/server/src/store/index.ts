@@ -3,14 +3,21 @@ import { quoteIdentifier } from './identifiers.js';
 import { checkIndexModel, migrate } from './migrations.js';
 import { openPg } from './pg-executor.js';
 import { openPGlite } from './pglite-executor.js';
+import { replicaLabels } from './replica-label.js';
+import { ReplicaSet } from './replica-set.js';
+import { RoutedStore } from './routed-store.js';
 import { SqlStore } from './sql-store.js';
 import type { Store, StoreConfig } from './types.js';
 
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
+export { ReplicaSet } from './replica-set.js';
+export { RoutedStore } from './routed-store.js';
 export { nextSearchAfter } from './search-after.js';
 export type {
   HnswParams,
   NormalizedUpsert,
+  ReplicaHealth,
+  ReplicaOutReason,
   SearchAfter,
   SearchQuery,
   Store,
@@ -37,22 +44,78 @@ export interface CreateStoreOptions extends StoreConfig {
   /** Default 10 000. */
   statementTimeoutMs?: number;
   logger?: StoreLogger;
+  /** PostgreSQL streaming replicas of databaseUrl for searches and item reads (DATABASE_READ_URLS). */
+  readUrls?: readonly string[];
+  /** A replica further behind leaves the rotation (default 5 000). */
+  replicaMaxLagMs?: number;
+  /** How often replica health and lag are checked (default 1 000). */
+  replicaCheckIntervalMs?: number;
+  /** pg_stat_activity application_name of our pools (default 'find-this-fit'; replicas get a `-read` suffix). */
+  applicationName?: string;
 }
 
-/** Connects, runs migrations, checks the index's model, and returns a ready store. */
+const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/**
+ * Connects, runs migrations, checks the index's model, and returns a ready store. With `readUrls`, a store
+ * that routes reads to those replicas (checked in the background; bad ones stay out of rotation).
+ */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
-  return openSqlStore(options);
+  const readUrls = options.readUrls ?? [];
+  if (readUrls.length === 0) return openSqlStore(options);
+  if (options.databaseUrl === undefined) {
+    throw new StoreError('invalid_config', 'read replicas (DATABASE_READ_URLS) need a primary in DATABASE_URL');
+  }
+  // Never echo the URLs: they may carry passwords.
+  if (!readUrls.every(isPostgresUrl)) {
+    throw new StoreError(
+      'invalid_config',
+      'each DATABASE_READ_URLS entry must start with postgres:// or postgresql://',
+    );
+  }
+  const primary = await openSqlStore(options);
+  const labels = replicaLabels(readUrls);
+  const replicas = readUrls.map((url, i) => ({
+    label: labels[i] as string,
+    store: new SqlStore(
+      openPg({
+        connectionString: url,
+        poolSize: options.poolSize ?? 10,
+        statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+        sessionSql: sessionSqlOf(options),
+        applicationName: `${options.applicationName ?? 'find-this-fit'}-read`,
+        onError: (error) =>
+          options.logger?.warn({ replica: labels[i], err: { message: error.message } }, 'replica connection error'),
+      }),
+      primary.config,
+    ),
+  }));
+  const set = new ReplicaSet({
+    primary: primary.executor,
+    replicas,
+    fingerprint: primary.config.fingerprint,
+    maxLagMs: options.replicaMaxLagMs ?? 5_000,
+    checkIntervalMs: options.replicaCheckIntervalMs ?? 1_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await set.start();
+  return new RoutedStore(primary, set);
+}
+
+// Per connection (pg) or once (PGlite), never per query: search_path and the HNSW search settings.
+function sessionSqlOf(options: CreateStoreOptions): string {
+  const schema = quoteIdentifier(options.schema ?? 'public');
+  const efSearch = Math.trunc(options.hnsw.efSearch);
+  return `SET search_path TO ${schema}, public; SET hnsw.ef_search = ${efSearch}; SET hnsw.iterative_scan = strict_order`;
 }
 
 /** createStore with the concrete class (raw SQL access for benchmarks and tests). */
 export async function openSqlStore(options: CreateStoreOptions): Promise<SqlStore> {
   const config: StoreConfig = { fingerprint: options.fingerprint, dim: options.dim, hnsw: { ...options.hnsw } };
   const schema = quoteIdentifier(options.schema ?? 'public');
-  const efSearch = Math.trunc(config.hnsw.efSearch);
-  // Per connection (pg) or once (PGlite), never per query: search_path and the HNSW search settings.
-  const sessionSql = `SET search_path TO ${schema}, public; SET hnsw.ef_search = ${efSearch}; SET hnsw.iterative_scan = strict_order`;
+  const sessionSql = sessionSqlOf(options);
   const isPg = options.databaseUrl !== undefined;
-  if (isPg && !/^postgres(ql)?:\/\//.test(options.databaseUrl as string)) {
+  if (isPg && !isPostgresUrl(options.databaseUrl as string)) {
     // Never echo the URL: it may carry a password.
     throw new StoreError('invalid_config', 'DATABASE_URL must start with postgres:// or postgresql://');
   }
@@ -62,6 +125,7 @@ export async function openSqlStore(options: CreateStoreOptions): Promise<SqlStor
         poolSize: options.poolSize ?? 10,
         statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
         sessionSql,
+        applicationName: options.applicationName ?? 'find-this-fit',
         onError: (error) => options.logger?.warn({ err: { message: error.message } }, 'database connection error'),
       })
     : await openPGlite(options.dataDir ?? './.ftf-data');

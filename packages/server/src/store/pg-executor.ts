@@ -8,6 +8,8 @@ export interface PgOptions {
   statementTimeoutMs: number;
   /** Run once on every new connection (search_path, hnsw settings) instead of once per query. */
   sessionSql: string;
+  /** Shown in pg_stat_activity (operators tell our pools apart; the replica tests check routing with it). */
+  applicationName?: string;
   onError(error: Error): void;
 }
 
@@ -69,6 +71,7 @@ export function openPg(options: PgOptions): Executor {
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   // An idle client losing its server must not crash the process; the next query reports `unavailable`.
   pool.on('error', (error) => options.onError(error));

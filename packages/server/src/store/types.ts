@@ -73,10 +73,42 @@ export interface StoreCounts {
   total: number;
 }
 
+/** Why a read replica is out of rotation. */
+export type ReplicaOutReason =
+  /** Not checked successfully yet, or its lag cannot be measured yet. */
+  | 'starting'
+  /** A check or a read failed (unreachable, stopped, timed out). */
+  | 'error'
+  /** Further behind than FTF_REPLICA_MAX_LAG_MS. */
+  | 'lag'
+  /** Not in recovery: a primary, or a promoted ex-replica. */
+  | 'not_standby'
+  /** Holds another model's index, or no Find This Fit schema at all. */
+  | 'mismatch';
+
+export interface ReplicaHealth {
+  /** `host:port/database`, never credentials. */
+  label: string;
+  inRotation: boolean;
+  reason?: ReplicaOutReason;
+  /** How long ago the primary was at the oldest WAL position (sampled per check) the replica has not replayed; 0 = caught up. */
+  lagMs?: number;
+  /** Primary's current WAL position minus the replica's replayed one, at the last check. */
+  lagBytes?: number;
+  /** Reads served since start. */
+  reads: number;
+  checkFailures: number;
+  connections: { total: number; idle: number; waiting: number };
+}
+
 export interface StoreHealth {
   kind: 'pglite' | 'postgres';
   /** Pool/connection state, for /metrics. */
   connections: { total: number; idle: number; waiting: number };
+  /** Only with read replicas (DATABASE_READ_URLS). */
+  replicas?: ReplicaHealth[];
+  /** Only with read replicas: reads served by the primary, by why they did not go to a replica. */
+  primaryReads?: { no_replica: number; write_fence: number; replica_error: number };
 }
 
 export interface Store {
