@@ -101,5 +101,25 @@ describe('kill -9 in the middle of a run', () => {
 
     const status = await runCli(['status', '-c', file, '--json'], env);
     expect(JSON.parse(status.stdout)).toMatchObject({ items: { total: COUNT }, lastRun: { completed: true } });
+
+    // `schedule` on the same state: ticks every second, runs never overlap, SIGTERM stops it cleanly.
+    const scheduled = startCli(['schedule', '-c', file, '--cron', '* * * * * *', '--jitter-ms', '0'], env);
+    let out = '';
+    scheduled.child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    for (let i = 0; i < 200 && (out.match(/"summary"/g) ?? []).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    scheduled.child.kill('SIGTERM');
+    const ended = await scheduled.done;
+    expect(ended.code, ended.stderr).toBe(0);
+    const runs = ended.stdout
+      .split('\n')
+      .filter((l) => l.includes('"summary"'))
+      .map((l) => JSON.parse(l).summary as { unchanged: number; runId: number });
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.every((r) => r.unchanged === COUNT)).toBe(true);
+    expect(new Set(runs.map((r) => r.runId)).size).toBe(runs.length);
+    expect(ended.stdout + ended.stderr).not.toContain(SECRET);
   });
 });
