@@ -186,8 +186,9 @@ async function main(argv: string[]): Promise<number> {
         signal: controller.signal,
       });
       progress.stop();
+      // A human line on a terminal; a JSON line (for log collectors and scripts) otherwise.
       if (tty) process.stderr.write(`${formatSummary(summary)}\n`);
-      createLogger('info', process.stdout).info({ summary }, formatSummary(summary));
+      else createLogger('info', process.stdout).info({ summary }, formatSummary(summary));
       return controller.signal.aborted ? 130 : 0;
     } finally {
       progress.stop();
