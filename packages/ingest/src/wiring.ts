@@ -54,7 +54,13 @@ export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise
     threads: config.threads,
     batchSize: config.batch.embed,
   });
-  const state = StateStore.open(config.stateDir);
+  let state: StateStore;
+  try {
+    state = StateStore.open(config.stateDir);
+  } catch (error) {
+    await model.embedder.dispose(); // e.g. another run holds the state: don't leave the worker running
+    throw error;
+  }
   const fetcher = buildFetcher(config, hooks.logger);
   try {
     return await runIngest(
@@ -94,7 +100,13 @@ export async function reembedOnce(config: IngestConfig, hooks: RunHooks): Promis
     threads: config.threads,
     batchSize: config.batch.embed,
   });
-  const state = StateStore.open(config.stateDir);
+  let state: StateStore;
+  try {
+    state = StateStore.open(config.stateDir);
+  } catch (error) {
+    await model.embedder.dispose(); // e.g. another run holds the state: don't leave the worker running
+    throw error;
+  }
   const fetcher = buildFetcher(config, hooks.logger);
   try {
     return await reembedAll(
