@@ -3,12 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPresetName, PRESETS } from '@find-this-fit/sdk';
-import { makeFixtureSet } from './fixture-set/make-fixture-set.js';
 import { readLabelledSet } from './labelled-set/read-set.js';
 import { LabelledSetError, type LabelledSetFormat } from './labelled-set/types.js';
-import { createProgress } from './progress.js';
-import { formatReport } from './report.js';
-import { type PresetSpec, runEval } from './run-eval.js';
+import type { PresetSpec } from './run-eval.js';
 
 const PRESET_NAMES = Object.keys(PRESETS).join(', ');
 
@@ -61,6 +58,9 @@ DIR must be new or empty. Deterministic for a seed.
 
 /** A usage error: printed with a pointer to --help, exit code 2. */
 class UsageError extends Error {}
+
+/** Ctrl-C during a run: exit code 130, like a shell. */
+class Interrupted extends Error {}
 
 function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -129,11 +129,22 @@ async function runCommand(args: string[]): Promise<void> {
     throw new UsageError(`--json: folder ${dirname(resolve(json))} does not exist`);
   }
   const set = await readLabelledSet(positionals[0] as string, format as LabelledSetFormat | undefined);
+  // The server, the embedder and the progress bar load only now: --help and bad options answer at once.
+  const [{ runEval }, { formatReport }, { createProgress }] = await Promise.all([
+    import('./run-eval.js'),
+    import('./report.js'),
+    import('./progress.js'),
+  ]);
   if (limit !== undefined) set.queries = set.queries.slice(0, limit);
   const progress = createProgress(Boolean(process.stderr.isTTY) && !values['no-progress']);
+  // Ctrl-C stops between two photos so the throwaway server and its temp folder are cleaned up.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort(new Interrupted('interrupted'));
+  process.once('SIGINT', onSigint);
   try {
     const report = await runEval(set, {
       presets,
+      signal: abort.signal,
       crops: !values['no-crop'],
       onProgress: progress.onProgress,
       ...(threads !== undefined ? { threads } : {}),
@@ -152,6 +163,7 @@ async function runCommand(args: string[]): Promise<void> {
       process.stdout.write(`JSON report: ${resolve(json)}\n`);
     }
   } finally {
+    process.off('SIGINT', onSigint);
     progress.stop();
   }
 }
@@ -179,6 +191,7 @@ async function makeFixtureSetCommand(args: string[]): Promise<void> {
   const seed = intOption('seed', values.seed, 0, 2 ** 31 - 1);
   const width = intOption('width', values.width, 32, 2048);
   const tty = Boolean(process.stderr.isTTY) && !values['no-progress'];
+  const { makeFixtureSet } = await import('./fixture-set/make-fixture-set.js');
   const summary = await makeFixtureSet(positionals[0] as string, {
     count,
     ...(queries !== undefined ? { queries } : {}),
@@ -206,6 +219,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`ftf-eval: ${err.message}\nRun ftf-eval --help for usage.\n`);
       return 2;
+    }
+    if (error instanceof Interrupted) {
+      process.stderr.write('ftf-eval: interrupted\n');
+      return 130;
     }
     if (error instanceof LabelledSetError) {
       process.stderr.write(`ftf-eval: malformed labelled set: ${err.message}\n`);

@@ -43,6 +43,8 @@ export interface EvalOptions {
   /** transformers.js cache folder for hub downloads. */
   cacheDir?: string;
   onProgress?: (event: EvalProgress) => void;
+  /** Stops between two photos; the throwaway server and its data folder are still cleaned up. */
+  signal?: AbortSignal;
 }
 
 export interface QueryRun {
@@ -107,8 +109,10 @@ export async function runEval(set: LabelledSet, options: EvalOptions): Promise<E
 }
 
 async function evalPreset(set: LabelledSet, spec: PresetSpec, options: EvalOptions): Promise<PresetResult> {
-  const progress = (phase: EvalPhase, done: number, total: number) =>
+  const progress = (phase: EvalPhase, done: number, total: number) => {
+    options.signal?.throwIfAborted();
     options.onProgress?.({ preset: spec.name, phase, done, total });
+  };
   progress('load', 0, 1);
   const loadStart = performance.now();
   const embedder = await createEmbedder({

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../src/run-eval.js';
-import { MODELS_DIR, runCli } from './helpers/cli.js';
+import { MODELS_DIR, runCli, startCli } from './helpers/cli.js';
 
 let work: string;
 let setDir: string;
@@ -66,7 +66,10 @@ describe('ftf-eval make-fixture-set', () => {
 });
 
 describe('ftf-eval run', () => {
-  it('evaluates two presets end to end on the generated set: table on stdout, JSON report, cropping helps', async () => {
+  // The end-to-end tests start real servers and models: generous timeouts on a shared 2-core machine.
+  it('evaluates two presets end to end on the generated set: table on stdout, JSON report, cropping helps', {
+    timeout: 300_000,
+  }, async () => {
     const jsonPath = join(work, 'report.json');
     const result = await runCli([
       'run',
@@ -116,7 +119,8 @@ describe('ftf-eval run', () => {
       // The fixture model is a random projection: a query cut to the listing photo finds it, a whole
       // query on a busy background often does not.
       const [whole, cropped] = r.runs;
-      expect(cropped?.metrics.recall['20']).toBeGreaterThanOrEqual(0.9);
+      // (chance level for recall@1 is 1/24)
+      expect(cropped?.metrics.recall['1']).toBeGreaterThanOrEqual(0.4);
       expect(cropped?.metrics.mrr).toBeGreaterThan(whole?.metrics.mrr ?? 1);
     }
     expect(result.stdout).toMatch(/preset\s+query\s+R@1\s+R@5\s+R@10\s+R@20\s+MRR@20/);
@@ -124,7 +128,22 @@ describe('ftf-eval run', () => {
     expect(result.stderr).toContain('fixture: queries (cropped) done (20)');
   });
 
-  it('runs a folder-layout set with --json - (JSON on stdout) and --no-crop', async () => {
+  it('stops on Ctrl-C with exit code 130 and removes its throwaway server data', { timeout: 240_000 }, async () => {
+    const tmp = join(work, 'private-tmp'); // the child's os.tmpdir(), so its data folder is ours to inspect
+    await mkdir(tmp);
+    const cli = startCli(['run', setDir, '-p', 'fixture', '--models-dir', MODELS_DIR, '--no-progress'], {
+      TMPDIR: tmp,
+    });
+    await expect.poll(() => cli.output().stderr, { timeout: 200_000, interval: 100 }).toContain('indexing done');
+    expect((await readdir(tmp)).some((name) => name.startsWith('ftf-eval-'))).toBe(true); // its PGlite folder
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('ftf-eval: interrupted');
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('runs a folder-layout set with --json - (JSON on stdout) and --no-crop', { timeout: 240_000 }, async () => {
     const dir = join(work, 'folder-set');
     const lines = (await readFile(join(setDir, 'set.jsonl'), 'utf8'))
       .trim()
@@ -164,7 +183,8 @@ describe('ftf-eval usage and errors', () => {
     expect(none.code).toBe(2);
   });
 
-  it('validates every option with a clear message and exit code 2', async () => {
+  // 15 process starts: generous on a loaded 2-core machine.
+  it('validates every option with a clear message and exit code 2', { timeout: 180_000 }, async () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command "frobnicate"/],
       [['run'], /exactly one SET/],
@@ -189,7 +209,7 @@ describe('ftf-eval usage and errors', () => {
     }
   });
 
-  it('rejects a malformed set naming the file and line, before loading any model', async () => {
+  it('rejects a malformed set naming the file and line, before loading any model', { timeout: 120_000 }, async () => {
     const dir = join(work, 'bad-set');
     await mkdir(dir);
     const file = join(dir, 'set.jsonl');
