@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // generous timeouts, files in parallel but capped so ONNX sessions don't fight for the CPU.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
