@@ -32,6 +32,7 @@ export { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
 export { type IngestDeps, type IngestOptions, type IngestProgress, itemKey, runIngest } from './pipeline/run-ingest.js';
 export { loadServerModel, ModelMismatchError, type ServerModel } from './pipeline/server-model.js';
 export { formatSummary, type RunSummary } from './pipeline/summary.js';
+export { EmbedWorkerError, startWorkerEmbedder, type WorkerEmbedder } from './pipeline/worker-embedder.js';
 export { DEFAULT_CRON, type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.js';
 export { depopSource, normalizeDepop } from './sources/depop.js';
 export { extractJsonLdProduct, jsonLdSource, normalizeJsonLdProduct, parseSitemap } from './sources/jsonld.js';
