@@ -111,9 +111,9 @@ describe('JSONL reader', () => {
     await writeFile(file, '{"gallery": "g.jpg", "item": "A"}\n');
     await expectSetError(readJsonlSet(file), file, undefined, /no queries/);
     await writeFile(file, '{"gallery": "g.jpg", "item": "A"}\n{"query": "q.jpg", "items": ["B"]}\n');
-    await expectSetError(readJsonlSet(file), file, undefined, /query "q\.jpg" expects item\(s\) B, none of which/);
+    await expectSetError(readJsonlSet(file), file, 2, /no gallery image shows item\(s\) B/);
     await writeFile(file, '{"gallery": "g.jpg"}\n{"gallery": "g.jpg"}\n{"query": "q.jpg", "items": ["g.jpg"]}\n');
-    await expectSetError(readJsonlSet(file), file, undefined, /gallery image "g\.jpg" appears twice/);
+    await expectSetError(readJsonlSet(file), file, 2, /gallery image g\.jpg is already on line 1/);
   });
 });
 

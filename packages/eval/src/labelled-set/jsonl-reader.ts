@@ -22,6 +22,7 @@ export async function readJsonlSet(file: string): Promise<LabelledSet> {
   }
   const gallery: GalleryImage[] = [];
   const pending: { line: number; query: QueryImage; images: string[] }[] = [];
+  const galleryLine = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
@@ -50,6 +51,9 @@ export async function readJsonlSet(file: string): Promise<LabelledSet> {
       const img = image('gallery', r.gallery);
       if (r.item !== undefined && (typeof r.item !== 'string' || r.item === ''))
         fail('"item" must be a non-empty string');
+      const first = galleryLine.get(img.path);
+      if (first !== undefined) fail(`gallery image ${img.key} is already on line ${first}`);
+      galleryLine.set(img.path, line);
       gallery.push({ ...img, itemId: (r.item as string | undefined) ?? img.key });
       continue;
     }
@@ -77,11 +81,16 @@ export async function readJsonlSet(file: string): Promise<LabelledSet> {
   }
   // `images` may name gallery lines that come later in the file: resolve them once everything is read.
   const itemOfImage = new Map(gallery.map((g) => [g.path, g.itemId]));
+  const items = new Set(gallery.map((g) => g.itemId));
   const queries = pending.map(({ line, query, images }) => {
     for (const name of images) {
       const item = itemOfImage.get(isAbsolute(name) ? name : resolve(root, name));
       if (item === undefined) throw new LabelledSetError(path, line, `"images" names ${name}, not a gallery image`);
       if (!query.relevant.includes(item)) query.relevant.push(item);
+    }
+    // (an empty gallery is reported once, by checkSet)
+    if (gallery.length > 0 && !query.relevant.some((item) => items.has(item))) {
+      throw new LabelledSetError(path, line, `no gallery image shows item(s) ${query.relevant.join(', ')}`);
     }
     return query;
   });
