@@ -62,6 +62,26 @@ describe('<find-this-fit> devices and bytes', () => {
     expect(used.some((u) => u.endsWith('/widget/embed-worker.js'))).toBe(true);
     expect(used.some((u) => u.includes('/widget/ort/ort-wasm-simd-threaded.asyncify.wasm'))).toBe(true);
     expect(requests.every((u) => u.startsWith('http://127.0.0.1') || u.startsWith('blob:'))).toBe(true);
+
+    // A second visit (same browser profile) takes the weights from the browser cache, not the network.
+    const again = await page.context().newPage();
+    const modelGets: string[] = [];
+    again.on('request', (r) => {
+      if (r.method() === 'GET' && r.url().endsWith('.onnx')) modelGets.push(r.url());
+    });
+    await again.goto(page.url());
+    await again.evaluate(async () => customElements.whenDefined('find-this-fit'));
+    await again.evaluate(
+      (attrs) => {
+        const el = document.querySelector('find-this-fit')!;
+        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      },
+      { 'api-base': env.api.url, 'api-key': PUBLISHABLE, 'model-url': '/models/fixture', device: 'wasm' },
+    );
+    const second = await choosePhoto(again, await nearDuplicate(env.listings[1]!.image));
+    expect(second.results[0]?.id).toBe(env.listings[1]!.id);
+    expect(second.timings.modelLoadMs).toBeGreaterThan(0);
+    expect(modelGets).toEqual([]);
     await page.context().close();
   });
 
