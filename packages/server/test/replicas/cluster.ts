@@ -46,7 +46,7 @@ export async function sql<R = Record<string, unknown>>(
 }
 
 /** Polls `fn` until it returns a truthy value (returned) or the time runs out (throws with `what`). */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000) {
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -15,7 +15,8 @@ const skipReason = !primaryUrl
 const controllable = url ? await replicaControllable() : false;
 
 const hnsw = { m: 16, efConstruction: 64, efSearch: 100 };
-const MAX_LAG_MS = 1500;
+// Generous: on a busy 2-core CI machine a few steps of a test can take a second.
+const MAX_LAG_MS = 3000;
 
 describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replication)${skipReason}`, () => {
   const primary = primaryUrl as string;
