@@ -50,7 +50,7 @@ export async function startDemoShop(options) {
   const page = template
     .replace('{{API_BASE}}', escapeAttribute(options.apiBase))
     .replace('{{API_KEY}}', escapeAttribute(options.apiKey ?? ''))
-    .replace('{{MODEL_URL_ATTRIBUTE}}', options.model ? `model-url="/models/${escapeAttribute(options.model)}"` : '');
+    .replace('{{MODEL_URL}}', options.model ? `/models/${escapeAttribute(options.model)}` : ''); // empty: the hub
   /** @type {Record<string, string>} */
   const mounts = { '/widget/': dist };
   if (options.modelsDir) mounts['/models/'] = options.modelsDir;

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
-import { fixtureDir, MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
+import { MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
 import { type StaticServer, serveStatic } from '../../../packages/sdk/test/helpers/static-server.js';
 import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
 import {
