@@ -161,11 +161,22 @@ const keyList = z
     return keys;
   });
 
+/** Schemes that can never be a page's origin (or must not be allowed as one). */
+const NOT_ORIGIN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:']);
+
+/**
+ * An allowed browser origin: http(s) (`https://shop.example`), or an app's custom-scheme origin such as the iOS
+ * Mini App's `app://bundle` (WKWebView pages served by a scheme handler send `Origin: app://bundle`). URL's own
+ * `.origin` is "null" for custom schemes, so those are rebuilt as scheme://host, with no path, query or port games.
+ */
 function parseOrigin(origin: string): string | undefined {
   try {
     const url = new URL(origin);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    return url.origin;
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    if (NOT_ORIGIN_SCHEMES.has(url.protocol) || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) return undefined;
+    if (!url.host || url.username || url.password || (url.pathname !== '' && url.pathname !== '/')) return undefined;
+    if (url.search || url.hash) return undefined;
+    return `${url.protocol}//${url.host.toLowerCase()}`;
   } catch {
     return undefined;
   }
@@ -184,7 +195,10 @@ const publishableList = z
       }
       const parsed = origins ? origins.split('|').map((o) => parseOrigin(o.trim())) : [];
       if (parsed.some((o) => o === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `key ${key.slice(0, 6)}…: origins must be http(s) URLs` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `key ${key.slice(0, 6)}…: origins must be http(s) origins or an app origin like app://bundle`,
+        });
         return z.NEVER;
       }
       out.push({ key, origins: parsed as string[] });
@@ -200,7 +214,10 @@ const corsList = z
     for (const entry of list(value)) {
       const origin = entry === '*' ? '*' : parseOrigin(entry);
       if (!origin) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) origin or *` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an http(s) origin, an app origin like app://bundle, or *`,
+        });
         return z.NEVER;
       }
       out.push(origin);

@@ -44,6 +44,30 @@ describe('loadConfig', () => {
     expect(c.port).toBe(8787);
   });
 
+  it('accepts an app origin (the iOS Mini App’s app://bundle) and refuses schemes that are not origins', () => {
+    const c = loadConfig({
+      FTF_SECRET_KEYS: 'sk_aaaaaaaa',
+      FTF_PUBLISHABLE_KEYS: 'pk_app_0001=app://bundle|https://shop.example',
+      FTF_CORS_ORIGINS: 'app://Bundle,https://shop.example',
+      FTF_MODEL: 'fixture',
+    });
+    expect(c.keys.publishable).toEqual([{ key: 'pk_app_0001', origins: ['app://bundle', 'https://shop.example'] }]);
+    expect(c.corsOrigins).toEqual(['app://bundle', 'https://shop.example']);
+    for (const bad of [
+      'javascript://x',
+      'data://x',
+      'file://host',
+      'app://bundle/path',
+      'app://u:p@bundle',
+      'app:bundle',
+    ]) {
+      expect(
+        () => loadConfig({ FTF_SECRET_KEYS: 'sk_aaaaaaaa', FTF_CORS_ORIGINS: bad, FTF_MODEL: 'fixture' }),
+        bad,
+      ).toThrow(/FTF_CORS_ORIGINS/);
+    }
+  });
+
   it('lists every bad variable in one error, without echoing key values', () => {
     let error: unknown;
     try {
