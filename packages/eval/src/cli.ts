@@ -40,6 +40,7 @@ searched twice, whole and cropped.
       --threads <n>          ONNX Runtime threads, 1..64 (default 1)
       --batch-size <n>       gallery photos per inference call, 1..256 (default 8)
       --cache-dir <dir>      cache for hub downloads
+      --ef-search <n>        HNSW ef_search of the throwaway server, 1..1000 (default 100; 1000 ≈ exact)
       --no-progress          no progress bars even on a terminal
   -h, --help                 this help`,
   'make-fixture-set': `ftf-eval make-fixture-set DIR — generate a labelled set from the fixture marketplace.
@@ -104,6 +105,7 @@ async function runCommand(args: string[]): Promise<void> {
       threads: { type: 'string' },
       'batch-size': { type: 'string' },
       'cache-dir': { type: 'string' },
+      'ef-search': { type: 'string' },
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -124,6 +126,7 @@ async function runCommand(args: string[]): Promise<void> {
   const limit = intOption('limit', values.limit, 1, Number.MAX_SAFE_INTEGER);
   const threads = intOption('threads', values.threads, 1, 64);
   const batchSize = intOption('batch-size', values['batch-size'], 1, 256);
+  const efSearch = intOption('ef-search', values['ef-search'], 1, 1000);
   const json = values.json;
   if (json !== undefined && json !== '-' && !existsSync(dirname(resolve(json)))) {
     throw new UsageError(`--json: folder ${dirname(resolve(json))} does not exist`);
@@ -149,6 +152,7 @@ async function runCommand(args: string[]): Promise<void> {
       onProgress: progress.onProgress,
       ...(threads !== undefined ? { threads } : {}),
       ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(efSearch !== undefined ? { efSearch } : {}),
       ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
     });
     progress.stop();

@@ -7,7 +7,7 @@ import { FindThisFit } from '@find-this-fit/sdk';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
 import { createLogger, loadConfig, startServer } from '@find-this-fit/server';
 import { cropImage } from './crop.js';
-import type { LabelledSet, QueryImage } from './labelled-set/types.js';
+import type { GalleryImage, LabelledSet, QueryImage } from './labelled-set/types.js';
 import {
   firstRelevantRank,
   type LatencySummary,
@@ -40,6 +40,8 @@ export interface EvalOptions {
   threads?: number;
   /** Images per inference call while embedding the gallery. */
   batchSize?: number;
+  /** HNSW ef_search of the throwaway server, 1..1000 (default: the server's, 100). Higher → closer to exact. */
+  efSearch?: number;
   /** transformers.js cache folder for hub downloads. */
   cacheDir?: string;
   onProgress?: (event: EvalProgress) => void;
@@ -71,6 +73,8 @@ export interface PresetResult {
   modelDir: string | null;
   device: string;
   loadMs: number;
+  /** The throwaway server's index parameters (`GET /v1/info`), so a report says which search it measured. */
+  index: { kind: string; m: number; efConstruction: number; efSearch: number; distance: string };
   gallery: { images: number; embedMs: number; imagesPerSecond: number; indexMs: number };
   runs: QueryRun[];
 }
@@ -89,6 +93,17 @@ export interface EvalReport {
  */
 export async function runEval(set: LabelledSet, options: EvalOptions): Promise<EvalReport> {
   if (options.presets.length === 0) throw new RangeError('runEval needs at least one preset');
+  const checkInt = (name: string, value: number | undefined, min: number, max: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new RangeError(`runEval: ${name} must be an integer ${min}..${max}, got ${value}`);
+    }
+  };
+  checkInt('threads', options.threads, 1, 64);
+  checkInt('batchSize', options.batchSize, 1, 256);
+  checkInt('efSearch', options.efSearch, 1, 1000);
+  if (set.gallery.length === 0 || set.queries.length === 0) {
+    throw new RangeError('runEval needs a gallery and at least one query');
+  }
   const startedAt = new Date().toISOString();
   const results: PresetResult[] = [];
   for (const spec of options.presets) results.push(await evalPreset(set, spec, options));
@@ -135,6 +150,7 @@ async function evalPreset(set: LabelledSet, spec: PresetSpec, options: EvalOptio
       FTF_SECRET_KEYS: secret,
       FTF_RATE_LIMIT_RPS: '0',
       FTF_LOG_LEVEL: 'silent',
+      ...(options.efSearch !== undefined ? { FTF_HNSW_EF_SEARCH: String(options.efSearch) } : {}),
     });
     if (config.model.fingerprint !== embedder.fingerprint) {
       throw new Error(
@@ -145,6 +161,7 @@ async function evalPreset(set: LabelledSet, spec: PresetSpec, options: EvalOptio
     try {
       const client = new FindThisFit({ baseURL: server.url, apiKey: secret, maxRetries: 0 });
       const gallery = await indexGallery(set, embedder, client, progress);
+      const { index } = await client.info();
       const itemOf = new Map(set.gallery.map((g, i) => [externalIdOf(i), g.itemId]));
       const run = (cropped: boolean) => runQueries(set.queries, cropped, itemOf, embedder, client, progress);
       const runs = [await run(false)];
@@ -157,6 +174,7 @@ async function evalPreset(set: LabelledSet, spec: PresetSpec, options: EvalOptio
         modelDir: spec.modelDir ?? null,
         device: embedder.device,
         loadMs,
+        index,
         gallery,
         runs,
       };
@@ -167,6 +185,20 @@ async function evalPreset(set: LabelledSet, spec: PresetSpec, options: EvalOptio
     await embedder.dispose();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A batch failed: embed its photos one by one so the error names the photo that cannot be read. */
+async function findUnreadable(
+  embedder: Embedder,
+  slice: readonly GalleryImage[],
+  bytes: readonly Buffer[],
+): Promise<never> {
+  for (const [i, image] of slice.entries()) {
+    await embedder.embedImage(bytes[i] as Buffer).catch((error: unknown) => {
+      throw new Error(`gallery image ${image.path}: ${(error as Error).message}`, { cause: error });
+    });
+  }
+  throw new Error(`embedding gallery images ${slice[0]?.path} … failed as a batch but not one by one`);
 }
 
 /** Gallery image i becomes listing `g<i>`: keys of any length fit `externalId`, and results map back by index. */
@@ -187,7 +219,7 @@ async function indexGallery(
     const slice = set.gallery.slice(start, start + chunk);
     const bytes = await Promise.all(slice.map((g) => readFile(g.path)));
     const t = performance.now();
-    vectors.push(...(await embedder.embedImages(bytes)));
+    vectors.push(...(await embedder.embedImages(bytes).catch(() => findUnreadable(embedder, slice, bytes))));
     embedMs += performance.now() - t;
     progress('gallery', Math.min(total, start + chunk), total);
   }
@@ -227,7 +259,9 @@ async function runQueries(
     let bytes: Buffer = await readFile(query.path);
     if (cropped && query.bbox) bytes = await cropImage(bytes, query.bbox, query.key);
     let t = performance.now();
-    const vector = await embedder.embedImage(bytes);
+    const vector = await embedder.embedImage(bytes).catch((error: unknown) => {
+      throw new Error(`query ${query.path}: ${(error as Error).message}`, { cause: error });
+    });
     embedMs.push(performance.now() - t);
     t = performance.now();
     const page = await client.search({ vector, model: embedder.fingerprint, k: MAX_K });

@@ -93,6 +93,7 @@ describe('ftf-eval run', () => {
     for (const r of report.results) {
       expect(r.fingerprint.startsWith(`${r.preset}.`)).toBe(true);
       expect(r.gallery.images).toBe(24);
+      expect(r.index).toMatchObject({ kind: 'hnsw', efSearch: 100, distance: 'cosine' });
       expect(r.runs.map((run) => run.cropped)).toEqual([false, true]);
       for (const run of r.runs) {
         const { recall, mrr, queries } = run.metrics;
@@ -163,11 +164,14 @@ describe('ftf-eval run', () => {
       '--json',
       '-',
       '--no-crop',
+      '--ef-search',
+      '400',
     ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as EvalReport;
     expect(report.set).toMatchObject({ format: 'folder', galleryImages: 8, queries: 4, withBbox: 0 });
     expect(report.results[0]?.runs).toHaveLength(1);
+    expect(report.results[0]?.index.efSearch).toBe(400);
   });
 });
 
@@ -195,6 +199,7 @@ describe('ftf-eval usage and errors', () => {
       [['run', setDir, '--format', 'xml'], /--format must be jsonl, deepfashion or folder/],
       [['run', setDir, '--threads', '0'], /--threads must be an integer 1\.\.64, got "0"/],
       [['run', setDir, '--batch-size', 'many'], /--batch-size must be an integer 1\.\.256/],
+      [['run', setDir, '--ef-search', '1001'], /--ef-search must be an integer 1\.\.1000/],
       [['run', setDir, '--limit', '-3'], /--limit/],
       [['run', setDir, '--json', '/no/such/dir/out.json'], /--json: folder \/no\/such\/dir does not exist/],
       [['run', setDir, '--bogus'], /Unknown option '--bogus'/],
@@ -218,6 +223,26 @@ describe('ftf-eval usage and errors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`malformed labelled set: ${file}:2: "query" must be a non-empty path`);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('ftf-eval run on photos it cannot read', () => {
+  it('names the gallery photo that cannot be decoded (exit 1)', { timeout: 120_000 }, async () => {
+    const dir = join(work, 'corrupt-set');
+    await mkdir(dir);
+    const good = join(setDir, 'gallery', (await firstGallery()) ?? '');
+    await writeFile(join(dir, 'broken.jpg'), 'this is not a JPEG');
+    await writeFile(
+      join(dir, 'set.jsonl'),
+      [
+        JSON.stringify({ gallery: good, item: 'A' }),
+        JSON.stringify({ gallery: 'broken.jpg', item: 'B' }),
+        JSON.stringify({ query: good, items: ['A'] }),
+      ].join('\n'),
+    );
+    const result = await runCli(['run', dir, '-p', 'fixture', '--models-dir', MODELS_DIR, '--no-progress']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`ftf-eval: gallery image ${join(dir, 'broken.jpg')}: `);
   });
 });
 
