@@ -40,6 +40,46 @@ describe('<find-this-fit> devices and bytes', () => {
     await expect(readFile(join(DIST_DIR, 'ort/ort-wasm-simd-threaded.asyncify.wasm'))).resolves.toBeTruthy();
   });
 
+  it('ships custom-elements.json describing the element, its attributes, events, parts and custom properties', async () => {
+    const manifest = JSON.parse(await readFile(join(DIST_DIR, '../custom-elements.json'), 'utf8')) as {
+      modules: {
+        declarations?: {
+          tagName?: string;
+          attributes?: { name: string }[];
+          events?: { name: string }[];
+          cssParts?: { name: string }[];
+          cssProperties?: { name: string }[];
+        }[];
+      }[];
+    };
+    const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'find-this-fit');
+    expect(element).toBeDefined();
+    const names = (list?: { name: string }[]) => (list ?? []).map((x) => x.name);
+    expect(names(element!.attributes)).toEqual(
+      expect.arrayContaining(['api-base', 'api-key', 'k', 'model', 'device', 'theme', 'lang']),
+    );
+    expect(names(element!.events)).toEqual(
+      expect.arrayContaining(['ftf-results', 'ftf-select', 'ftf-error', 'ftf-model-progress']),
+    );
+    expect(names(element!.cssParts)).toEqual(expect.arrayContaining(['base', 'result', 'more-like-this']));
+    expect(names(element!.cssProperties)).toEqual(expect.arrayContaining(['--ftf-accent', '--ftf-bg']));
+  });
+
+  it('offers the camera on touch devices, and lets hosts replace any string', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${env.page.url}/`);
+    await page.evaluate(async () => customElements.whenDefined('find-this-fit'));
+    await expect(widget(page).getByRole('button', { name: 'Take a photo' }).isVisible()).resolves.toBe(true);
+    await expect(widget(page).locator('#camera').getAttribute('capture')).resolves.toBe('environment');
+    await page.evaluate(() => {
+      document.querySelector('find-this-fit')!.strings = { heading: 'Shop the look', choosePhoto: 'Upload an outfit' };
+    });
+    await expect(widget(page).locator('h2').textContent()).resolves.toBe('Shop the look');
+    await expect(widget(page).getByRole('button', { name: 'Upload an outfit' }).isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+
   it('fetches nothing heavy until a shopper acts, then loads the worker, model and WASM from its own origin', async () => {
     const page = await openWidget(browser, env);
     const requests: string[] = [];
