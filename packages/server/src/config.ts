@@ -82,7 +82,11 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
     meaning: 'comma-separated publishable keys (search/read); key=https://a.example|app://bundle limits origins',
   },
   { name: 'FTF_OPEN', default: 'false', meaning: 'open mode: search without a key (local demos only)' },
-  { name: 'FTF_CORS_ORIGINS', default: '(none)', meaning: 'comma-separated allowed CORS origins (http(s) or app://…), or *' },
+  {
+    name: 'FTF_CORS_ORIGINS',
+    default: '(none)',
+    meaning: 'comma-separated allowed CORS origins (http(s) or app://…), or *',
+  },
   { name: 'FTF_RATE_LIMIT_RPS', default: '20', meaning: 'requests per second per key (per IP without key); 0 = off' },
   { name: 'FTF_RATE_LIMIT_BURST', default: '40', meaning: 'token-bucket burst size' },
   { name: 'FTF_MAX_BODY_BYTES', default: '65536', meaning: 'max JSON body for search' },
