@@ -1,65 +1,37 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
-import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
-import { fixtureDir, MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
+import { MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
 import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
-import {
-  PUBLISHABLE,
-  SECRET,
-  type SeededListing,
-  seedCatalogue,
-} from '../../../packages/widget/test/helpers/widget-env.js';
+import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../../../packages/widget/test/helpers/widget-page.js';
 import { startDemoShop } from '../server.js';
 
 let shop: Awaited<ReturnType<typeof startDemoShop>>;
-let api: RunningServer;
+let server: SeededServer;
 let browser: Browser;
-let listings: SeededListing[];
-let closeMarketplace: () => Promise<void>;
-let dataDir: string;
 
 beforeAll(async () => {
-  const marketplace = await startFixtureMarketplace({ count: 10, seed: 11 });
-  closeMarketplace = () => marketplace.close();
-  dataDir = await mkdtemp(join(tmpdir(), 'ftf-demo-shop-'));
   // The page's origin must be known before the server's key and CORS settings: reserve it first.
   const probe = await startDemoShop({ apiBase: 'http://127.0.0.1:1', modelsDir: MODELS_DIR, model: 'fixture' });
   const origin = probe.url;
   await probe.close();
+  server = await startSeededServer({ pageOrigin: origin, count: 10, seed: 11 });
   const port = Number(new URL(origin).port);
-  api = await startServer(
-    loadConfig({
-      PORT: '0',
-      FTF_DATA_DIR: dataDir,
-      FTF_MODEL: 'fixture',
-      FTF_MODEL_DIR: fixtureDir(),
-      FTF_SECRET_KEYS: SECRET,
-      FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${origin}`,
-      FTF_CORS_ORIGINS: origin,
-      FTF_LOG_LEVEL: 'silent',
-    }),
-    createLogger('silent'),
-  );
-  shop = await startDemoShop({ apiBase: api.url, apiKey: PUBLISHABLE, port, modelsDir: MODELS_DIR, model: 'fixture' });
-  listings = await seedCatalogue(
-    api.url,
-    marketplace.listings.filter((l) => l.status === 'active'),
-  );
+  shop = await startDemoShop({
+    apiBase: server.api.url,
+    apiKey: PUBLISHABLE,
+    port,
+    modelsDir: MODELS_DIR,
+    model: 'fixture',
+  });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await shop?.close();
-  await api?.close();
-  await closeMarketplace?.();
-  await rm(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('examples/demo-shop', () => {
@@ -79,8 +51,8 @@ describe('examples/demo-shop', () => {
     });
     const page = await openWidgetAt(context, shop.url, {});
     await expect(page.title()).resolves.toMatch(/Second Loop/);
-    const detail = await choosePhoto(page, await nearDuplicate(listings[2]!.image));
-    expect(detail.results[0]?.id).toBe(listings[2]!.id);
+    const detail = await choosePhoto(page, await nearDuplicate(server.listings[2]!.image));
+    expect(detail.results[0]?.id).toBe(server.listings[2]!.id);
     await context.close();
   });
 
@@ -90,7 +62,7 @@ describe('examples/demo-shop', () => {
     expect((await fetch(`${shop.url}/widget/%2e%2e/package.json`)).status).toBe(404);
     expect((await fetch(`${shop.url}/secret.txt`)).status).toBe(404);
     const html = await (await fetch(`${shop.url}/`)).text();
-    expect(html).toContain(`api-base="${api.url}"`);
+    expect(html).toContain(`api-base="${server.api.url}"`);
     expect(html).not.toContain('{{');
     await expect(startDemoShop({ apiBase: 'ftp://nope' })).rejects.toThrow(/apiBase/);
     await expect(startDemoShop({ apiBase: 'http://x', model: 'fixture' })).rejects.toThrow(/modelsDir and model/);

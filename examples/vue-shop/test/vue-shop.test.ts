@@ -1,8 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
-import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,66 +8,38 @@ import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
 import { MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
 import { type StaticServer, serveStatic } from '../../../packages/sdk/test/helpers/static-server.js';
 import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
-import {
-  PUBLISHABLE,
-  SECRET,
-  type SeededListing,
-  seedCatalogue,
-} from '../../../packages/widget/test/helpers/widget-env.js';
+import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 
 const APP_DIR = resolve(import.meta.dirname, '..');
 
 let outDir: string;
-let dataDir: string;
 let site: StaticServer;
-let api: RunningServer;
+let server: SeededServer;
 let browser: Browser;
-let listings: SeededListing[];
-let closeMarketplace: () => Promise<void>;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'ftf-vue-shop-'));
-  dataDir = await mkdtemp(join(tmpdir(), 'ftf-vue-data-'));
   // The example's own Vite config (Vue plugin, custom element, widget dist as public folder), built for real.
   await build({ root: APP_DIR, configFile: join(APP_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
   site = await serveStatic({ '/models/': MODELS_DIR, '/': outDir }, { isolated: false });
-  api = await startServer(
-    loadConfig({
-      PORT: '0',
-      FTF_DATA_DIR: dataDir,
-      FTF_MODEL: 'fixture',
-      FTF_SECRET_KEYS: SECRET,
-      FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${site.url}`,
-      FTF_CORS_ORIGINS: site.url,
-      FTF_LOG_LEVEL: 'silent',
-    }),
-    createLogger('silent'),
-  );
-  const marketplace = await startFixtureMarketplace({ count: 10, seed: 5 });
-  closeMarketplace = () => marketplace.close();
-  listings = await seedCatalogue(
-    api.url,
-    marketplace.listings.filter((l) => l.status === 'active'),
-  );
+  server = await startSeededServer({ pageOrigin: site.url, count: 10, seed: 5 });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await api?.close();
+  await server?.close();
   await site?.close();
-  await closeMarketplace?.();
   await rm(outDir, { recursive: true, force: true });
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('examples/vue-shop', () => {
   it('binds the element from Vue, and Vue state follows its events (results count, cancelled select → wishlist)', async () => {
     const page = await browser.newPage();
-    const query = new URLSearchParams({ api: api.url, key: PUBLISHABLE, 'model-url': '/models/fixture' });
+    const query = new URLSearchParams({ api: server.api.url, key: PUBLISHABLE, 'model-url': '/models/fixture' });
     await page.goto(`${site.url}/?${query}`);
     await expect(page.getByTestId('count').textContent()).resolves.toBe('No search yet');
-    const target = listings[4]!;
+    const target = server.listings[4]!;
     await page
       .locator('find-this-fit #file')
       .setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: await nearDuplicate(target.image) });

@@ -7,7 +7,7 @@ import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
 import type { FtfResultsDetail } from '../../src/events.js';
 import { nearDuplicate } from '../helpers/photos.js';
 import { DIST_DIR, PUBLISHABLE, startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
-import { choosePhoto, events, nextEvent, openWidget, widget } from '../helpers/widget-page.js';
+import { choosePhoto, events, nextEvent, openWidget, setAttributes, widget } from '../helpers/widget-page.js';
 
 /** The budget for what a host page downloads before a shopper acts. */
 const INITIAL_BUDGET_GZIP = 30 * 1024;
@@ -84,15 +84,16 @@ describe('<find-this-fit> devices and bytes', () => {
     const page = await openWidget(browser, env);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
+    // Reload to watch from the very first request; attributes are set as a host page would.
+    const attributes = {
+      'api-base': env.api.url,
+      'api-key': PUBLISHABLE,
+      'model-url': '/models/fixture',
+      device: 'wasm',
+    };
     await page.reload();
     await page.evaluate(async () => customElements.whenDefined('find-this-fit'));
-    await page.evaluate(
-      (attrs) => {
-        const el = document.querySelector('find-this-fit')!;
-        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-      },
-      { 'api-base': env.api.url, 'api-key': PUBLISHABLE, 'model-url': '/models/fixture', device: 'wasm' },
-    );
+    await setAttributes(page, attributes);
     await page.waitForTimeout(500);
     expect(requests.filter((u) => /embed-worker|\/models\/|\/ort\/|\/v1\//.test(u))).toEqual([]);
 
@@ -111,13 +112,7 @@ describe('<find-this-fit> devices and bytes', () => {
     });
     await again.goto(page.url());
     await again.evaluate(async () => customElements.whenDefined('find-this-fit'));
-    await again.evaluate(
-      (attrs) => {
-        const el = document.querySelector('find-this-fit')!;
-        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-      },
-      { 'api-base': env.api.url, 'api-key': PUBLISHABLE, 'model-url': '/models/fixture', device: 'wasm' },
-    );
+    await setAttributes(again, attributes);
     const second = await choosePhoto(again, await nearDuplicate(env.listings[1]!.image));
     expect(second.results[0]?.id).toBe(env.listings[1]!.id);
     expect(second.timings.modelLoadMs).toBeGreaterThan(0);

@@ -72,16 +72,25 @@ export async function fixtureEmbedder(): Promise<Embedder> {
   return createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), threads: 1 });
 }
 
+export interface SeededServer {
+  api: RunningServer;
+  marketplaceUrl: string;
+  /** The active listings, in the marketplace's order, with their server ids and photos. */
+  listings: SeededListing[];
+  close(): Promise<void>;
+}
+
 /**
- * Everything a widget test needs, real and on loopback: the fixture marketplace (listing photos), the search
- * server on PGlite with the fixture model and server-side image search, its catalogue embedded in Node with
- * the same model, and a static server for the built widget, the model files and a shop page.
+ * The search server on PGlite (temp dir) with the fixture model and server-side image search, its key and CORS
+ * bound to `pageOrigin`, and the fixture marketplace's active listings embedded in Node and upserted.
  */
-export async function startWidgetEnv(
-  options: { count?: number; env?: Record<string, string> } = {},
-): Promise<WidgetEnv> {
-  const { page, pageRoot } = await serveShopPage();
-  const marketplace = await startFixtureMarketplace({ count: options.count ?? 24, seed: 7 });
+export async function startSeededServer(options: {
+  pageOrigin: string;
+  count?: number;
+  seed?: number;
+  env?: Record<string, string>;
+}): Promise<SeededServer> {
+  const marketplace = await startFixtureMarketplace({ count: options.count ?? 24, seed: options.seed ?? 7 });
   const dataDir = await mkdtemp(join(tmpdir(), 'ftf-widget-data-'));
   const config = loadConfig({
     PORT: '0',
@@ -89,8 +98,8 @@ export async function startWidgetEnv(
     FTF_MODEL: 'fixture',
     FTF_MODEL_DIR: fixtureDir(),
     FTF_SECRET_KEYS: SECRET,
-    FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${page.url}`,
-    FTF_CORS_ORIGINS: page.url,
+    FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${options.pageOrigin}`,
+    FTF_CORS_ORIGINS: options.pageOrigin,
     FTF_RATE_LIMIT_RPS: '1000',
     FTF_RATE_LIMIT_BURST: '1000',
     FTF_LOG_LEVEL: 'silent',
@@ -102,19 +111,38 @@ export async function startWidgetEnv(
     marketplace.listings.filter((l) => l.status === 'active'),
   );
   return {
-    page,
     api,
     marketplaceUrl: marketplace.url,
     listings,
+    async close() {
+      await api.close();
+      await marketplace.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Everything a widget test needs, real and on loopback: a seeded server (above) and a static server for the built
+ * widget, the model files and a shop page.
+ */
+export async function startWidgetEnv(
+  options: { count?: number; env?: Record<string, string> } = {},
+): Promise<WidgetEnv> {
+  const { page, pageRoot } = await serveShopPage();
+  const server = await startSeededServer({ pageOrigin: page.url, ...options });
+  return {
+    page,
+    api: server.api,
+    marketplaceUrl: server.marketplaceUrl,
+    listings: server.listings,
     async putPageFile(name, body) {
       await writeFile(join(pageRoot, name), body);
       return `${page.url}/${name}`;
     },
     async close() {
-      await api.close();
-      await marketplace.close();
+      await server.close();
       await page.close();
-      await rm(dataDir, { recursive: true, force: true });
       await rm(pageRoot, { recursive: true, force: true });
     },
   };

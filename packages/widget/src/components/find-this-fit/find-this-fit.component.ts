@@ -478,17 +478,7 @@ export class FindThisFitElement extends LitElement {
       measured.embedMs = embedded.embedMs;
       const vector = await this.#queryVector(measured);
       if (generation !== this.#generation) return;
-      this.#startBusy('searching', this.#t.searching);
-      const searchStarted = performance.now();
-      page = await client.search({
-        vector,
-        model: localDevice.fingerprint,
-        k: this.#k,
-        minScore: this.minScore,
-        ...this.#searchFilters(),
-      });
-      measured.searchMs = performance.now() - searchStarted;
-      this.#usedDevice = localDevice.device;
+      page = await this.#searchVector(vector, localDevice, measured);
     } else {
       this.#imageVector = undefined;
       this.#startBusy('searching', this.#t.searching);
@@ -505,8 +495,32 @@ export class FindThisFitElement extends LitElement {
       this.#usedDevice = 'server';
     }
     if (generation !== this.#generation) return;
+    this._cropDirty = false; // the crop on screen is the one just searched
+    await this.#showPhotoResults(page, measured, started);
+  }
+
+  /** Searches with a query vector from the local model, timing the request. */
+  async #searchVector(
+    vector: Float32Array,
+    model: LoadedModelState,
+    measured: Partial<SearchTimings>,
+  ): Promise<SearchPage> {
+    this.#startBusy('searching', this.#t.searching);
+    const searchStarted = performance.now();
+    const page = await this.#ensureClient().search({
+      vector,
+      model: model.fingerprint,
+      k: this.#k,
+      minScore: this.minScore,
+      ...this.#searchFilters(),
+    });
+    measured.searchMs = performance.now() - searchStarted;
+    this.#usedDevice = model.device;
+    return page;
+  }
+
+  async #showPhotoResults(page: SearchPage, measured: Partial<SearchTimings>, started: number): Promise<void> {
     this._similarOf = undefined;
-    this._cropDirty = false;
     await this.#show(page, 'photo', { searchMs: 0, totalMs: 0, ...measured }, started, this.#noFilters());
     this.#focus('#results-heading');
   }
@@ -567,20 +581,9 @@ export class FindThisFitElement extends LitElement {
       const measured: Partial<SearchTimings> = {};
       this.#startBusy('embedding', this.#t.searching);
       const vector = await this.#queryVector(measured);
-      this.#startBusy('searching', this.#t.searching);
-      const searchStarted = performance.now();
-      const page = await this.#ensureClient().search({
-        vector,
-        model: model.fingerprint,
-        k: this.#k,
-        minScore: this.minScore,
-        ...this.#searchFilters(),
-      });
-      measured.searchMs = performance.now() - searchStarted;
+      const page = await this.#searchVector(vector, model, measured);
       if (generation !== this.#generation) return;
-      this._similarOf = undefined;
-      await this.#show(page, 'photo', { searchMs: 0, totalMs: 0, ...measured }, started, this.#noFilters());
-      this.#focus('#results-heading');
+      await this.#showPhotoResults(page, measured, started);
     } catch (error) {
       this.#fail(error, () => void this.#rerun());
     }

@@ -1,5 +1,21 @@
 import { css } from 'lit';
 
+/** The dark palette (WCAG AA contrast on its own backgrounds), used by two selectors below. */
+const darkTokens = css`
+    --ftf-bg: #1b1c1f;
+    --ftf-fg: #e8eaed;
+    --ftf-muted: #b4b8bf;
+    --ftf-border: #5f6368;
+    --ftf-card-bg: #26272b;
+    --ftf-accent: #a8c7fa;
+    --ftf-accent-fg: #062e6f;
+    --ftf-focus: #fdd663;
+    --ftf-error-bg: #601410;
+    --ftf-error-fg: #f9dedc;
+    --ftf-badge-bg: #3c4043;
+    --ftf-badge-fg: #e8eaed;
+`;
+
 export const findThisFitStyles = css`
   :host {
     --ftf-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
@@ -24,34 +40,13 @@ export const findThisFitStyles = css`
     background: var(--ftf-bg);
     container-type: inline-size;
   }
+  /* Dark: asked for with theme="dark", or followed from the system unless theme="light". */
   :host([theme='dark']) {
-    --ftf-bg: #1b1c1f;
-    --ftf-fg: #e8eaed;
-    --ftf-muted: #b4b8bf;
-    --ftf-border: #5f6368;
-    --ftf-card-bg: #26272b;
-    --ftf-accent: #a8c7fa;
-    --ftf-accent-fg: #062e6f;
-    --ftf-focus: #fdd663;
-    --ftf-error-bg: #601410;
-    --ftf-error-fg: #f9dedc;
-    --ftf-badge-bg: #3c4043;
-    --ftf-badge-fg: #e8eaed;
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --ftf-bg: #1b1c1f;
-      --ftf-fg: #e8eaed;
-      --ftf-muted: #b4b8bf;
-      --ftf-border: #5f6368;
-      --ftf-card-bg: #26272b;
-      --ftf-accent: #a8c7fa;
-      --ftf-accent-fg: #062e6f;
-      --ftf-focus: #fdd663;
-      --ftf-error-bg: #601410;
-      --ftf-error-fg: #f9dedc;
-      --ftf-badge-bg: #3c4043;
-      --ftf-badge-fg: #e8eaed;
+      ${darkTokens}
     }
   }
   [hidden] { display: none !important; }
