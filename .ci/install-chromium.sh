@@ -17,7 +17,7 @@ fi
 
 log "$("$CHROMIUM" --version) ($(deb_version chromium))"
 
-# Smoke test: can it start headless and render a page? (Same flags as the tests, see DESIGN.md.)
+# Smoke test: can it start headless and render a page? (The same flags as the tests: packages/sdk/test/helpers/chromium.ts.)
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
 out="$(timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

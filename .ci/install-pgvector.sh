@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Install pgvector 0.8.0 into the machine's PostgreSQL 15 (Debian bookworm packages).
+# Install pgvector 0.8.0 into the machine's PostgreSQL 15 (Debian bookworm packages). On a machine without
+# PostgreSQL 15 (and PG_CONFIG not set), installs Debian's postgresql-15 first, without the `main` cluster Debian
+# would create and start (the tests run throwaway clusters of their own, .ci/pg-cluster.sh); and make + gcc
+# where they are missing.
 #
 # bookworm has no pgvector package, but Debian trixie has the *source* package. We fetch that source through a
 # private apt configuration (its own sources.list and its own lists dir, so the machine's apt never sees
@@ -16,7 +19,27 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PGVECTOR_VERSION=0.8.0
-PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+DEFAULT_PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+
+# Debian's postgresql-15, server only. createcluster.d is postgresql-common's drop-in directory; the drop-in lives
+# only for this install, so later installs on this machine get Debian's defaults again.
+install_postgresql_15() {
+  local dropin=/etc/postgresql-common/createcluster.d/ftf-ci-no-main-cluster.conf
+  apt_update_once
+  log "installing postgresql-15 (no main cluster: the tests start their own)"
+  as_root mkdir -p "$(dirname "$dropin")"
+  as_root sh -c "printf 'create_main_cluster = false\n' > '$dropin'"
+  apt_get install --no-install-recommends postgresql-15 || {
+    as_root rm -f "$dropin"
+    die "apt-get install postgresql-15 failed"
+  }
+  as_root rm -f "$dropin"
+}
+
+if [[ -z "${PG_CONFIG:-}" && ! -x "$DEFAULT_PG_CONFIG" ]]; then
+  install_postgresql_15
+fi
+PG_CONFIG="${PG_CONFIG:-$DEFAULT_PG_CONFIG}"
 [[ -x "$PG_CONFIG" ]] || die "no pg_config at $PG_CONFIG (is PostgreSQL 15 installed?)"
 
 # --- Which server are we building for? ---------------------------------------------------------------------
@@ -70,6 +93,13 @@ else
   fi
   [[ "$(deb_version "$dev_pkg")" == "$(deb_version "$server_pkg")" ]] ||
     die "$dev_pkg $(deb_version "$dev_pkg") does not match $server_pkg $(deb_version "$server_pkg")"
+fi
+
+# --- Build tools (PGXS builds with make and the compiler the server was built with) -------------------------
+if ! command -v make >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1; then
+  apt_update_once
+  log "installing make and gcc for the PGXS build"
+  apt_get install --no-install-recommends make gcc libc6-dev
 fi
 
 # --- Source from trixie, through a private apt configuration ---------------------------------------------

@@ -116,7 +116,7 @@ cmd_start() {
 # --- .ci/pg-cluster.sh: a throwaway test cluster ---
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PG_TMP'
-maintenance_work_mem = '1GB'   # HNSW builds: 64 MB default is ~3x slower (DESIGN.md)
+maintenance_work_mem = '1GB'   # HNSW builds: ~3x slower at the 64 MB default
 shared_buffers = '${FTF_PG_SHARED_BUFFERS:-128MB}'  # benchmarks: size it to the HNSW index (1GB for 100k x 768)
 fsync = off                    # throwaway data: durability buys nothing here
 synchronous_commit = off

@@ -51,7 +51,10 @@ describe('examples/vue-shop', () => {
     expect(firstTitle).toBe(target.listing.title);
     const url = page.url();
     await page.locator('find-this-fit ul.grid li').first().locator('a').click();
-    await expect(page.getByTestId('wishlist').locator('li').allTextContents()).resolves.toEqual([target.listing.title]);
+    // Vue renders the wishlist on its next tick: wait for it rather than read it once.
+    await expect
+      .poll(() => page.getByTestId('wishlist').locator('li').allTextContents(), { timeout: 30_000 })
+      .toEqual([target.listing.title]);
     expect(page.url()).toBe(url);
     await page.close();
   });

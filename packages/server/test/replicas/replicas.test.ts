@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/store/index.js';
+import { createStore, RoutedStore } from '../../src/store/index.js';
 import { replicaLabels } from '../../src/store/replica-label.js';
 import type { Store } from '../../src/store/types.js';
 import { client, DIM, listing, MODEL, postgresUrl, serve, type TestServer, testConfig, vec } from '../api/harness.js';
@@ -17,6 +17,9 @@ const controllable = url ? await replicaControllable() : false;
 const hnsw = { m: 16, efConstruction: 64, efSearch: 100 };
 // Generous: on a busy 2-core CI machine a few steps of a test can take a second.
 const MAX_LAG_MS = 3000;
+// A replica check that does not answer within twice the interval counts as a failure: 1 s checks give a loaded
+// machine 2 s per check before a healthy replica leaves the rotation.
+const CHECK_INTERVAL_MS = 1000;
 
 describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replication)${skipReason}`, () => {
   const primary = primaryUrl as string;
@@ -38,6 +41,16 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
     metric(await scrape(), 'ftf_store_reads_total', { target: label, reason: 'replica' }) ?? 0;
   const search = () => api('/v1/search', { body: { model: MODEL, vector: vec({ 0: 1, 1: 0.2 }), k: 3 } });
   const waitInRotation = () => eventually('the replica in rotation', async () => (await inRotation('ok')) === 1);
+  /**
+   * The server's own routing decision: its next read goes to the replica, because the replica is in rotation AND
+   * the replay position the server last recorded for it is past this process's latest write (the write fence).
+   * Rows visible on the replica are not enough: the server only learns the new position at its next check.
+   */
+  const waitReadsOnReplica = () =>
+    eventually('the server routing reads to the replica (past the write fence)', async () => {
+      if (!(store instanceof RoutedStore)) throw new Error('createStore with readUrls did not route reads');
+      return store.replicas.pick().member !== undefined;
+    });
 
   beforeAll(async () => {
     store = await createStore({
@@ -45,7 +58,7 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
       schema,
       readUrls: [replica],
       replicaMaxLagMs: MAX_LAG_MS,
-      replicaCheckIntervalMs: 200,
+      replicaCheckIntervalMs: CHECK_INTERVAL_MS,
       applicationName: appName,
       poolSize: 4,
       fingerprint: MODEL,
@@ -80,12 +93,12 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
     const [onPrimary] = await sql<{ n: number }>(primary, `SELECT count(*)::int AS n FROM "${schema}".listings`);
     expect(onPrimary?.n).toBe(3);
     expect((await api('/v1/info')).json.items).toEqual({ active: 3, total: 3 });
-    // On the replica once streamed and replayed.
+    // On the replica once streamed and replayed, and then the server sends reads there.
     await eventually('the rows on the replica', async () => {
       const [row] = await sql<{ n: number }>(replica, `SELECT count(*)::int AS n FROM "${schema}".listings`);
       return row?.n === 3;
     });
-    await waitInRotation();
+    await waitReadsOnReplica();
 
     const before = await replicaReads();
     const first = await search();
@@ -141,7 +154,7 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
 
     await sql(replica, 'SELECT pg_wal_replay_resume()');
     paused = false;
-    await waitInRotation();
+    await waitReadsOnReplica();
     expect(metric(await scrape(), 'ftf_replica_lag_seconds', { replica: label })).toBeLessThan(MAX_LAG_MS / 1000);
     const before = await replicaReads();
     expect((await api(`/v1/items/${id}`)).json.title).toBe('Renamed');
@@ -171,7 +184,7 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
 
       await replicaServer('resume');
       stopped = false;
-      await waitInRotation();
+      await waitReadsOnReplica();
       const before = await replicaReads();
       expect((await search()).status).toBe(200);
       expect(await replicaReads()).toBe(before + 1);
@@ -183,7 +196,7 @@ describe.skipIf(!primaryUrl || !url)(`read replicas (PostgreSQL streaming replic
       databaseUrl: primary,
       schema,
       readUrls: [primary],
-      replicaCheckIntervalMs: 200,
+      replicaCheckIntervalMs: CHECK_INTERVAL_MS,
       fingerprint: MODEL,
       dim: DIM,
       hnsw,
