@@ -1098,11 +1098,11 @@ export class FindThisFitElement extends LitElement {
   }
 }
 
-/** "depop" → "Depop", "shopify:shop.example" → "shop.example". */
+/** "depop" → "Depop", an unnamed store "shopify:shop.example" → "shop.example", a named source as named. */
 function marketplaceName(source: string): string {
-  const [kind, detail] = source.split(':', 2);
-  if (detail) return detail;
-  return (kind ?? source).charAt(0).toUpperCase() + (kind ?? source).slice(1);
+  const host = /^(?:shopify|jsonld):(.+)$/.exec(source)?.[1];
+  if (host) return host;
+  return source.charAt(0).toUpperCase() + source.slice(1);
 }
 
 /** Sizes, brands and the currency seen in results: the choices the filters offer. */
