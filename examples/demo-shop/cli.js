@@ -10,6 +10,7 @@ const HELP = `ftf-demo-shop — serve the demo shop page with <find-this-fit>
   --port N           default 5173
   --models-dir DIR   serve model folders from DIR under /models/ (offline demos, e.g. .models)
   --model NAME       the folder under --models-dir to load (e.g. fixture)
+  --notice TEXT      a banner above the widget (e.g. that results come from a generated model)
 `;
 
 const { values } = parseArgs({
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '5173' },
     'models-dir': { type: 'string' },
     model: { type: 'string' },
+    notice: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -37,6 +39,7 @@ const shop = await startDemoShop({
   ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
   ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
   ...(values.model ? { model: values.model } : {}),
+  ...(values.notice ? { notice: values.notice } : {}),
 });
 process.stdout.write(`demo shop: ${shop.url}\n`);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => shop.close().then(() => process.exit(0)));

@@ -12,6 +12,8 @@ export interface DemoShopOptions {
   modelsDir?: string;
   /** The folder under `modelsDir` the widget loads (e.g. `fixture`). */
   model?: string;
+  /** A banner above the widget (plain text), e.g. that the results come from a generated model. */
+  notice?: string;
 }
 
 /** Starts the demo shop page server. */

@@ -27,12 +27,15 @@ export function widgetDistDir() {
 
 /** @param {string} text */
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+/** @param {string} text */
+const escapeHtml = (text) => escapeAttribute(text).replace(/>/g, '&gt;');
 
 /**
  * Starts the demo shop.
- * @param {{ apiBase: string, apiKey?: string, port?: number, host?: string, modelsDir?: string, model?: string }} options
+ * @param {{ apiBase: string, apiKey?: string, port?: number, host?: string, modelsDir?: string, model?: string, notice?: string }} options
  *   `modelsDir` + `model`: serve that model folder (e.g. `.models` + `fixture`) so the page works offline;
  *   without them the widget loads the server's model from the Hugging Face hub.
+ *   `notice`: a banner above the widget, e.g. that the results come from a generated model.
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
 export async function startDemoShop(options) {
@@ -47,7 +50,9 @@ export async function startDemoShop(options) {
     throw new Error(`The widget is not built (${dist}); run \`pnpm build\` first.`);
   });
   const template = await readFile(join(HERE, 'index.html'), 'utf8');
+  if (options.notice !== undefined && typeof options.notice !== 'string') throw new TypeError('notice must be text');
   const page = template
+    .replace('{{NOTICE}}', options.notice ? `<p class="notice" role="note">${escapeHtml(options.notice)}</p>` : '')
     .replace('{{API_BASE}}', escapeAttribute(options.apiBase))
     .replace('{{API_KEY}}', escapeAttribute(options.apiKey ?? ''))
     .replace('{{MODEL_URL}}', options.model ? `/models/${escapeAttribute(options.model)}` : ''); // empty: the hub

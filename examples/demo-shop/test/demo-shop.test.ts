@@ -56,6 +56,17 @@ describe('examples/demo-shop', () => {
     await context.close();
   });
 
+  it('shows a notice above the widget, as text', async () => {
+    const noticed = await startDemoShop({ apiBase: 'http://127.0.0.1:1', notice: 'Generated model: <not> visual' });
+    try {
+      const html = await (await fetch(`${noticed.url}/`)).text();
+      expect(html).toContain('<p class="notice" role="note">Generated model: &lt;not&gt; visual</p>');
+      expect(html.indexOf('class="notice"')).toBeLessThan(html.indexOf('<find-this-fit'));
+    } finally {
+      await noticed.close();
+    }
+  });
+
   it('confines files to the widget and model folders, and validates its options', async () => {
     expect((await fetch(`${shop.url}/widget/find-this-fit.js`)).status).toBe(200);
     expect((await fetch(`${shop.url}/models/fixture/config.json`)).status).toBe(200);
@@ -64,6 +75,8 @@ describe('examples/demo-shop', () => {
     const html = await (await fetch(`${shop.url}/`)).text();
     expect(html).toContain(`api-base="${server.api.url}"`);
     expect(html).not.toContain('{{');
+    expect(html).not.toContain('class="notice"');
+    await expect(startDemoShop({ apiBase: 'http://x', notice: 42 as unknown as string })).rejects.toThrow(/notice/);
     await expect(startDemoShop({ apiBase: 'ftp://nope' })).rejects.toThrow(/apiBase/);
     await expect(startDemoShop({ apiBase: 'http://x', model: 'fixture' })).rejects.toThrow(/modelsDir and model/);
   });
