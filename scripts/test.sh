@@ -110,6 +110,7 @@ stop_clusters() {
   FTF_PG_STATE="$CLUSTER_STATE" bash .ci/pg-cluster.sh stop >/dev/null 2>&1 || true
   rm -f "$CLUSTER_STATE"
   CLUSTER_STATE=""
+  say "PostgreSQL: test cluster and replica stopped and deleted"
 }
 
 # Clusters of earlier runs that were killed before their EXIT trap (state files of processes that are gone).
