@@ -162,6 +162,7 @@ export const responseSchemas = {
       dtype: z.string(),
       imageSize: z.number().int(),
       fingerprint: z.string(),
+      queryDtypes: z.array(z.object({ dtype: z.string(), fingerprint: z.string() })).optional(),
     }),
     items: z.object({ active: z.number().int(), total: z.number().int() }),
     index: z.object({

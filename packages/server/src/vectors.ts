@@ -2,6 +2,7 @@ import {
   decodeVector,
   describeFingerprint,
   type ModelPreset,
+  queryFingerprints,
   VectorFormatError,
   type VectorInput,
 } from '@find-this-fit/sdk';
@@ -40,21 +41,62 @@ export function toUnitVector(input: VectorInput, dim: number, field = 'vector'):
   return vector;
 }
 
-/** "siglip-b16 (Xenova/siglip-base-patch16-224, q8, 768-d)", or the raw fingerprint of an unknown model. */
+/** "fashion-siglip (Marqo/marqo-fashionSigLIP, q8, 768-d)", or the raw fingerprint of an unknown model. */
 function labelOf(fingerprint: string): string {
   const known = describeFingerprint(fingerprint);
   return known ? `${known.label} [${fingerprint}]` : `an unknown model [${fingerprint.slice(0, 80)}]`;
 }
 
-/** 409 unless the vectors come from the index's model; the message names both models. */
-export function assertSameModel(received: string, index: { fingerprint: string; preset: ModelPreset }, what: string) {
-  if (received === index.fingerprint) return;
+interface IndexModel {
+  fingerprint: string;
+  preset: ModelPreset;
+}
+
+function mismatch(received: string, index: IndexModel, what: string, accepted: readonly string[]) {
   const p = index.preset;
   const ours = describeFingerprint(index.fingerprint)
     ? labelOf(index.fingerprint)
     : `${p.name} (${p.modelId}, ${p.dtype}, ${p.dim}-d) [${index.fingerprint}]`;
-  throw new ModelMismatchError(
-    `${what} come from ${labelOf(received)} but this index holds ${ours}. Load the model GET /v1/info names.`,
+  const others = queryDtypesOf(index).slice(1);
+  const hint =
+    accepted.length > 1 && others.length > 0
+      ? ` (queries may also be embedded in ${others.map((q) => q.dtype).join(' or ')}, as /v1/info lists)`
+      : '';
+  return new ModelMismatchError(
+    `${what} come from ${labelOf(received)} but this index holds ${ours}. Load the model GET /v1/info names${hint}.`,
     { expected: index.fingerprint, received },
   );
+}
+
+const queryDtypeCache = new WeakMap<IndexModel, ReturnType<typeof queryFingerprints>>();
+
+/**
+ * The dtypes a query may be embedded with against this index, each with its fingerprint, the index's own first:
+ * the preset's parity-tested query dtypes (e.g. fp16/fp32 for WebGPU clients of a q8 index).
+ */
+export function queryDtypesOf(index: IndexModel): ReturnType<typeof queryFingerprints> {
+  let list = queryDtypeCache.get(index);
+  if (!list) {
+    // The index's fingerprint is the config's (a custom preset's differs from a recomputed one only if the
+    // preset object was edited after start), so the first entry always names it.
+    list = queryFingerprints(index.preset).map((q, i) => (i === 0 ? { ...q, fingerprint: index.fingerprint } : q));
+    queryDtypeCache.set(index, list);
+  }
+  return list;
+}
+
+/** 409 unless the vectors come from the index's model at the index's dtype; the message names both models. */
+export function assertSameModel(received: string, index: IndexModel, what: string) {
+  if (received === index.fingerprint) return;
+  throw mismatch(received, index, what, [index.fingerprint]);
+}
+
+/**
+ * 409 unless a query vector comes from the index's model at the index's dtype or at one of the dtypes its preset
+ * admits for queries (each admitted by a parity test, cosine ≥ 0.99); anything else would compare unlike vectors.
+ */
+export function assertQueryModel(received: string, index: IndexModel, what = 'Query vectors') {
+  const accepted = queryDtypesOf(index).map((q) => q.fingerprint);
+  if (accepted.includes(received)) return;
+  throw mismatch(received, index, what, accepted);
 }

@@ -96,6 +96,12 @@ export interface ModelInfo {
   dtype: string;
   imageSize: number;
   fingerprint: string;
+  /**
+   * The dtypes a client may embed queries with against this index, each with the fingerprint to send: the
+   * index's own dtype first, then those its preset admits (WebGPU runs fp16 or fp32, never q8).
+   * Absent on servers older than this field: then only `dtype` / `fingerprint`.
+   */
+  queryDtypes?: { dtype: string; fingerprint: string }[];
 }
 
 export interface InfoResponse {

@@ -15,4 +15,6 @@ export {
   type PresetName,
   REAL_PRESETS,
   type TextPreprocessing,
+  withDtype,
 } from './presets.js';
+export { acceptedDtypes, type QueryDtype, queryFingerprints, WEBGPU_DTYPES, webGpuDtype } from './query-dtypes.js';

@@ -1,6 +1,7 @@
 import type { InfoResponse } from '@find-this-fit/sdk';
 import type Router from '@koa/router';
 import { requireAccess } from '../http/auth.js';
+import { queryDtypesOf } from '../vectors.js';
 import { SERVER_VERSION } from '../version.js';
 import type { RouteDeps } from './context.js';
 
@@ -21,6 +22,8 @@ export function infoRoutes(router: Router, deps: RouteDeps): void {
         dtype: p.dtype,
         imageSize: p.imageSize,
         fingerprint: config.model.fingerprint,
+        // What a client may embed queries with (WebGPU needs fp16/fp32): the fingerprint check accepts exactly these.
+        queryDtypes: queryDtypesOf(config.model),
       },
       items: await store.counts(),
       index: { kind: 'hnsw', ...config.hnsw, distance: 'cosine' },

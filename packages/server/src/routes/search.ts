@@ -7,7 +7,7 @@ import { assertImageWithinPixels } from '../image-check.js';
 import { filtersSchema } from '../schemas.js';
 import { type PagedSearch, runSearch } from '../search/run-search.js';
 import { parseWith } from '../validate.js';
-import { assertSameModel, toUnitVector } from '../vectors.js';
+import { assertQueryModel, toUnitVector } from '../vectors.js';
 import type { RouteDeps } from './context.js';
 
 export const DEFAULT_K = 20;
@@ -41,7 +41,7 @@ export function searchRoutes(router: Router, deps: RouteDeps): void {
 
   router.post('/v1/search', read, async (ctx) => {
     const body = parseWith(schemas.searchRequest, await readJson(ctx, config.limits.maxBodyBytes));
-    assertSameModel(body.model, config.model, 'Query vectors');
+    assertQueryModel(body.model, config.model);
     const vector = toUnitVector(body.vector, config.model.preset.dim);
     ctx.body = await searchPage(deps, 'vector', {
       vector,

@@ -1,4 +1,4 @@
-import { encodeVector, type ListingUpsert } from '@find-this-fit/sdk';
+import { encodeVector, fingerprintOf, getPreset, type ListingUpsert } from '@find-this-fit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import {
@@ -86,7 +86,18 @@ export function defineApiSuite(backend: Backend): void {
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({
         name: 'find-this-fit',
-        model: { preset: 'fixture', dim: 128, fingerprint: MODEL },
+        model: {
+          preset: 'fixture',
+          dim: 128,
+          dtype: 'q8',
+          fingerprint: MODEL,
+          // The index's own dtype first, then the preset's parity-tested query dtypes (WebGPU: fp16/fp32).
+          queryDtypes: [
+            { dtype: 'q8', fingerprint: MODEL },
+            { dtype: 'fp16', fingerprint: fingerprintOf(getPreset('fixture', { dtype: 'fp16' })) },
+            { dtype: 'fp32', fingerprint: fingerprintOf(getPreset('fixture', { dtype: 'fp32' })) },
+          ],
+        },
         index: { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100, distance: 'cosine' },
         limits: { maxK: 100, maxBatch: 500 },
         imageSearch: false,
@@ -281,6 +292,32 @@ export function defineApiSuite(backend: Backend): void {
         expect(r.json.error.details).toEqual({ expected: MODEL, received: OTHER_MODEL });
         const put = await api('/v1/items', { method: 'PUT', body: { model: OTHER_MODEL, items: [listing('y', Q)] } });
         expectError(put, 409, 'model_mismatch');
+      });
+
+      it('accepts queries in the dtypes /v1/info lists, and only those; items only in the index dtype', async () => {
+        const info = await api('/v1/info');
+        const listed = info.json.model.queryDtypes as { dtype: string; fingerprint: string }[];
+        expect(listed.map((q) => q.dtype)).toEqual(['q8', 'fp16', 'fp32']);
+        const plain = await api('/v1/search', { body: { model: MODEL, vector: Q, k: 5 } });
+        for (const { fingerprint } of listed) {
+          const r = await api('/v1/search', { body: { model: fingerprint, vector: Q, k: 5 } });
+          expect(r.status).toBe(200);
+          // The same vector finds the same listings whichever admitted dtype produced it.
+          expect(ext(r.json.results)).toEqual(ext(plain.json.results));
+          expect(r.json.model).toBe(MODEL);
+        }
+        // Same model, a dtype no parity test admitted (q4 uses int4 ops): refused, and the message says what is.
+        const q4 = fingerprintOf(getPreset('fixture', { dtype: 'q4' }));
+        const refused = await api('/v1/search', { body: { model: q4, vector: Q } });
+        expectError(refused, 409, 'model_mismatch');
+        expect(refused.json.error.message).toContain('fixture (generated/fixture-clip, q4, 128-d)');
+        expect(refused.json.error.message).toContain('fp16 or fp32');
+        expect(refused.json.error.details).toEqual({ expected: MODEL, received: q4 });
+        // The index is built with one dtype: an fp32 upsert is refused even though fp32 queries are welcome.
+        const fp32 = listed.find((q) => q.dtype === 'fp32')!.fingerprint;
+        const put = await api('/v1/items', { method: 'PUT', body: { model: fp32, items: [listing('z', Q)] } });
+        expectError(put, 409, 'model_mismatch');
+        expect((await api('/v1/info')).json.items.total).toBe(info.json.items.total);
       });
 
       it('413 past the body cap, 415 for non-JSON', async () => {

@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });
-    expect(c.model.preset.name).toBe('siglip-b16');
+    expect(c.model.preset.name).toBe('fashion-siglip');
     expect(c.databaseUrl).toBeUndefined();
   });
 
