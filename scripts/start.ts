@@ -156,11 +156,11 @@ function offlineNotice(reason: string): string {
   );
 }
 
-/** Wraps text at `width` columns, for the terminal banner. */
+/** Wraps text at `width` columns, for the terminal banner; a `command` in backticks stays on one line. */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  for (const word of text.match(/`[^`]*`\S*|\S+/g) ?? []) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
