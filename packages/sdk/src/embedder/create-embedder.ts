@@ -15,34 +15,16 @@ import { isFindThisFitError } from '../errors.js';
 import { DimensionMismatchError } from '../model/errors.js';
 import { fingerprintOf } from '../model/fingerprint.js';
 import { l2Normalize } from '../model/normalize.js';
-import { DEFAULT_PRESET, getPreset, type ModelPreset } from '../model/presets.js';
+import { DEFAULT_PRESET, getPreset, type ModelDtype, type ModelPreset, withDtype } from '../model/presets.js';
 import { assertFamilyMatches, assertPreprocessingMatches } from './contract-check.js';
-import { EmbedderConfigError, EmbedderDisposedError, ModelLoadError } from './errors.js';
+import { type ConcreteDevice, planDevice } from './device-plan.js';
+import { EmbedderConfigError, EmbedderDisposedError, ModelLoadError, WebGpuError } from './errors.js';
 import { toRawImage } from './image-input.js';
 import { assertModelFiles, familyOutputName, textFiles, visionFiles } from './model-files.js';
 import { locateModel, type ModelLocation, withModelEnv } from './model-location.js';
-import { hasWebGpu, IS_NODE } from './runtime.js';
-import type { Embedder, EmbedderDevice, EmbedderOptions, ImageInput, ModelProgress } from './types.js';
-
-type ConcreteDevice = Exclude<EmbedderDevice, 'auto'>;
-
-async function resolveDevice(requested: EmbedderDevice): Promise<ConcreteDevice> {
-  if (IS_NODE) {
-    if (requested === 'auto' || requested === 'cpu') return 'cpu';
-    throw new EmbedderConfigError(
-      `Device "${requested}" is for browsers; in Node use "cpu" (onnxruntime-node) or "auto".`,
-    );
-  }
-  if (requested === 'cpu')
-    throw new EmbedderConfigError('Device "cpu" is for Node; in browsers use "webgpu", "wasm" or "auto".');
-  if (requested === 'auto') return (await hasWebGpu()) ? 'webgpu' : 'wasm';
-  if (requested === 'webgpu' && !(await hasWebGpu())) {
-    throw new EmbedderConfigError(
-      'WebGPU was requested but this browser offers no WebGPU adapter; use "auto" or "wasm".',
-    );
-  }
-  return requested;
-}
+import { IS_NODE } from './runtime.js';
+import type { Embedder, EmbedderOptions, ImageInput, ModelProgress } from './types.js';
+import { guardWebGpu, reasonOf } from './webgpu-guard.js';
 
 function configureBrowserRuntime(options: EmbedderOptions): void {
   if (IS_NODE) return;
@@ -102,19 +84,62 @@ function rowsOf(tensor: Tensor | undefined, preset: ModelPreset, output: string)
  * Loads the image encoder of a preset and returns an embedder. The text encoder loads on first `embedText`.
  * Every vector is L2-normalised and `preset.dim` long; `fingerprint` identifies the model contract.
  *
+ * Node runs the preset's (index) dtype on the CPU. Browsers run it on WASM, or on WebGPU in fp16 (adapter with
+ * `shader-f16`) or fp32 — never q8, whose int8 ops WebGPU would leave to the CPU. Where WebGPU cannot be used
+ * at all (no adapter or device, no admitted dtype) `auto` takes WASM, and so does `webgpu` with `fallbackToWasm`,
+ * reporting why through `onFallback`. A WebGPU failure once the model is loading raises {@link WebGpuError}:
+ * that page or worker cannot load the model again, so move to WASM in a new worker (the widget does).
+ *
  * @example
  * const embedder = await createEmbedder({ preset: 'fixture', modelDir: '.models/fixture' });
  * const vector = await embedder.embedImage('shirt.jpg');
  */
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const base = typeof options.preset === 'object' ? options.preset : getPreset(options.preset ?? DEFAULT_PRESET);
-  const preset: ModelPreset = options.dtype && options.dtype !== base.dtype ? { ...base, dtype: options.dtype } : base;
+  const preset: ModelPreset = options.dtype ? withDtype(base, options.dtype) : base;
   const batchSize = options.batchSize ?? 8;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new EmbedderConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
-  const device = await resolveDevice(options.device ?? 'auto');
+  const plan = await planDevice(preset, {
+    requested: options.device ?? 'auto',
+    allowedDtypes: options.allowedDtypes,
+    fallbackToWasm: options.fallbackToWasm,
+  });
   configureBrowserRuntime(options);
   const location = await locateModel(preset, options.modelDir, options.cacheDir);
+  const open = (device: ConcreteDevice, dtype: ModelDtype) =>
+    openEmbedder({ preset, device, dtype, location, batchSize, options });
+  if (plan.downgraded) {
+    options.onFallback?.({
+      from: { device: 'webgpu' },
+      to: { device: 'wasm', dtype: plan.dtype },
+      reason: plan.downgraded,
+    });
+  }
+  if (plan.device !== 'webgpu') return open(plan.device, plan.dtype);
+  try {
+    return guardWebGpu(await open('webgpu', plan.dtype));
+  } catch (error) {
+    if (isFindThisFitError(error) && ['model_contract_violation', 'model_files_missing'].includes(error.code)) {
+      throw error; // the files, not the GPU: WASM would fail alike
+    }
+    throw error instanceof WebGpuError ? error : new WebGpuError(reasonOf(error), error);
+  }
+}
+
+interface OpenOptions {
+  /** The index preset (its dtype is the index's). */
+  preset: ModelPreset;
+  device: ConcreteDevice;
+  /** The dtype this session runs: the index dtype, or an admitted query dtype on WebGPU. */
+  dtype: ModelDtype;
+  location: ModelLocation;
+  batchSize: number;
+  options: EmbedderOptions;
+}
+
+/** One model on one device in one dtype: transformers.js sessions, preprocessing, contract checks. */
+async function openEmbedder({ preset, device, dtype, location, batchSize, options }: OpenOptions): Promise<Embedder> {
   const where = location.modelDir ?? preset.modelId;
   const progress_callback = progressAdapter(options.onProgress);
   const loadOptions = {
@@ -124,19 +149,19 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   };
   const modelOptions = {
     ...loadOptions,
-    dtype: preset.dtype,
+    dtype,
     device,
     ...(IS_NODE && options.threads !== undefined ? { session_options: { intraOpNumThreads: options.threads } } : {}),
   };
 
-  if (location.modelDir) await assertModelFiles(location.modelDir, visionFiles(preset.dtype));
+  if (location.modelDir) await assertModelFiles(location.modelDir, visionFiles(dtype));
   const VisionModel = preset.family === 'clip' ? CLIPVisionModelWithProjection : SiglipVisionModel;
   const { processor, vision } = await withModelEnv(location, async () => {
     const processor = (await AutoImageProcessor.from_pretrained(location.id, loadOptions)) as unknown as Processor;
     const vision = (await VisionModel.from_pretrained(location.id, modelOptions)) as PreTrainedModel;
     return { processor, vision };
   }).catch((error: unknown) => {
-    throw loadFailure(location, preset, 'image encoder', error);
+    throw loadFailure(location, preset, `image encoder (${device}, ${dtype})`, error);
   });
   try {
     assertFamilyMatches(preset, (vision.config as { model_type?: unknown }).model_type, where);
@@ -155,13 +180,13 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
 
   const loadText = () => {
     text ??= (async () => {
-      if (location.modelDir) await assertModelFiles(location.modelDir, textFiles(preset.dtype));
+      if (location.modelDir) await assertModelFiles(location.modelDir, textFiles(dtype));
       const TextModel = preset.family === 'clip' ? CLIPTextModelWithProjection : SiglipTextModel;
       return withModelEnv(location, async () => ({
         tokenizer: await AutoTokenizer.from_pretrained(location.id, loadOptions),
         model: (await TextModel.from_pretrained(location.id, modelOptions)) as PreTrainedModel,
       })).catch((error: unknown) => {
-        throw loadFailure(location, preset, 'text encoder', error);
+        throw loadFailure(location, preset, `text encoder (${device}, ${dtype})`, error);
       });
     })();
     text.catch(() => {
@@ -186,6 +211,8 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     dim: preset.dim,
     fingerprint: fingerprintOf(preset),
     device,
+    dtype,
+    queryFingerprint: fingerprintOf(withDtype(preset, dtype)),
     async embedImage(input) {
       assertLive();
       const [vector] = await embedBatch([input]);

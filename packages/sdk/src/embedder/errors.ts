@@ -51,3 +51,24 @@ export class EmbedderDisposedError extends FindThisFitError {
     super('embedder_disposed', 'This embedder has been disposed; create a new one.');
   }
 }
+
+/**
+ * WebGPU failed (no device, device lost, out of memory, a shader that does not compile) after a model started
+ * loading on it. transformers.js 4.3 queues every session creation and run of a page or worker behind the
+ * previous one, failures included, so that realm cannot load the model again: create the embedder on `wasm` in
+ * a new worker (the widget does this by itself) or reload the page.
+ */
+export class WebGpuError extends FindThisFitError {
+  override name = 'WebGpuError';
+  /** What WebGPU reported. */
+  readonly reason: string;
+  constructor(reason: string, cause?: unknown) {
+    super(
+      'webgpu_failed',
+      `WebGPU failed: ${reason}. This page or worker cannot load the model again (transformers.js keeps the failure ` +
+        'queued): embed on "wasm" in a new worker, or reload.',
+      { cause },
+    );
+    this.reason = reason;
+  }
+}

@@ -7,6 +7,15 @@ export {
   ModelFilesMissingError,
   ModelLoadError,
   UnreadableImageError,
+  WebGpuError,
 } from './errors.js';
 export { ortWasmFileNames } from './ort-assets.js';
-export type { Embedder, EmbedderDevice, EmbedderOptions, ImageInput, ModelProgress } from './types.js';
+export { probeWebGpu, type WebGpuSupport } from './runtime.js';
+export type {
+  DeviceFallback,
+  Embedder,
+  EmbedderDevice,
+  EmbedderOptions,
+  ImageInput,
+  ModelProgress,
+} from './types.js';

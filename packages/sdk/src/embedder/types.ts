@@ -1,4 +1,5 @@
 import type { ModelDtype, ModelPreset } from '../model/presets.js';
+import type { WebGpuError } from './errors.js';
 
 /** Where inference runs. `auto`: WebGPU when available, else WASM in browsers; CPU in Node. */
 export type EmbedderDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -31,8 +32,16 @@ export interface ModelProgress {
   percent?: number;
 }
 
+/** The device (and dtype) inference moved off, the one it moved to, and why. */
+export interface DeviceFallback {
+  from: { device: 'webgpu'; dtype?: ModelDtype };
+  to: { device: 'wasm'; dtype: ModelDtype };
+  /** The WebGPU error (device lost, out of memory, shader compile failure…) or why WebGPU could not be used. */
+  reason: string;
+}
+
 export interface EmbedderOptions {
-  /** Built-in preset name or a preset object. Default: the default preset (`siglip-b16`). */
+  /** Built-in preset name or a preset object. Default: the default preset (`fashion-siglip`). */
   preset?: string | ModelPreset;
   /**
    * Folder holding the model files. Node: a filesystem path. Browser: a URL (absolute, or relative to the
@@ -40,8 +49,24 @@ export interface EmbedderOptions {
    */
   modelDir?: string;
   device?: EmbedderDevice;
-  /** Overrides the preset's dtype (this changes the fingerprint). */
+  /**
+   * Overrides the preset's (index) dtype; this changes the fingerprint. CPU and WASM run it; WebGPU runs fp16
+   * or fp32 from the dtypes admitted for it (`preset.queryDtypes`), never q8.
+   */
   dtype?: ModelDtype;
+  /**
+   * Browser: the dtypes WebGPU may pick from, e.g. what the server lists in `/v1/info` (`model.queryDtypes`).
+   * Default: the index dtype and the preset's admitted query dtypes. Dtypes the preset does not admit are ignored.
+   */
+  allowedDtypes?: readonly ModelDtype[];
+  /**
+   * Browser, `device: 'webgpu'`: take WASM (the index dtype) where WebGPU cannot be used at all — no adapter, no
+   * device, no admitted dtype — instead of throwing (`auto` always does). Failures once the model is loading
+   * on WebGPU throw {@link WebGpuError} either way: that realm cannot switch (see its doc).
+   */
+  fallbackToWasm?: boolean;
+  /** Called when a `webgpu` request runs on WASM instead, with the reason. */
+  onFallback?: (event: DeviceFallback) => void;
   onProgress?: (event: ModelProgress) => void;
   /** ONNX Runtime intra-op threads (Node) / WASM threads (browser). */
   threads?: number;
@@ -58,11 +83,17 @@ export interface EmbedderOptions {
 
 /** An image/text embedder bound to one model preset. Vectors are L2-normalised Float32Arrays of `dim`. */
 export interface Embedder {
+  /** The index preset: its `dtype` is the one the index is built with. */
   readonly preset: ModelPreset;
   readonly dim: number;
+  /** The index contract this embedder serves (preset + index dtype): what stored vectors carry. */
   readonly fingerprint: string;
-  /** The device inference actually runs on. */
+  /** The device inference actually runs on (after a WebGPU → WASM fallback, `wasm`). */
   readonly device: Exclude<EmbedderDevice, 'auto'>;
+  /** The dtype that actually runs: the index dtype on CPU/WASM, fp16 or fp32 on WebGPU (never q8). */
+  readonly dtype: ModelDtype;
+  /** The fingerprint of `dtype`: what a query embedded here carries; the server accepts it for the index. */
+  readonly queryFingerprint: string;
   embedImage(input: ImageInput): Promise<Float32Array>;
   embedImages(inputs: readonly ImageInput[]): Promise<Float32Array[]>;
   /** Embeds text with the model's text encoder (loaded on first use). */

@@ -43,7 +43,7 @@ describe('ftf-models', () => {
     const out = join(work, 'models');
     const first = await cli(['fixture', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain(`fixture: 10 files`);
+    expect(first.stdout).toContain(`fixture: 12 files`);
     const snapshot = await readFile(join(out, 'fixture', 'onnx', 'vision_model_quantized.onnx'));
     const again = await cli(['fixture', '--out', out]);
     expect(again.code).toBe(0);

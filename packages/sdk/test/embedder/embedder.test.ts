@@ -40,6 +40,9 @@ describe('embedder on the generated fixture model (transformers.js, onnxruntime-
     expect(q8.dim).toBe(128);
     expect(q8.device).toBe('cpu');
     expect(q8.fingerprint).toBe(fingerprintOf(getPreset('fixture')));
+    // Node runs the index dtype; a query made here carries the index fingerprint itself.
+    expect(q8.dtype).toBe('q8');
+    expect(q8.queryFingerprint).toBe(q8.fingerprint);
   });
 
   it('returns L2-normalised vectors of the model dimension', () => {

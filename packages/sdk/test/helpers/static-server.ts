@@ -26,7 +26,7 @@ export interface StaticServer {
  */
 export async function serveStatic(
   mounts: Record<string, string>,
-  options: { isolated?: boolean } = {},
+  options: { isolated?: boolean; cors?: boolean } = {},
 ): Promise<StaticServer> {
   // Cross-origin isolation lets ORT use WASM threads, but blocks cross-origin images that lack CORP headers
   // (marketplace photos): pages that show such images opt out.
@@ -34,6 +34,10 @@ export async function serveStatic(
     options.isolated === false
       ? {}
       : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  // A CDN answers any origin, and lets isolated pages embed its files (CORP).
+  const cors = options.cors
+    ? { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' }
+    : {};
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -43,13 +47,14 @@ export async function serveStatic(
     const confined = root && file?.startsWith(normalize(root) + sep);
     const info = confined && file ? await stat(file).catch(() => undefined) : undefined;
     if (!file || !info?.isFile()) {
-      res.writeHead(404).end();
+      res.writeHead(404, cors).end();
       return;
     }
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
       ...isolation,
+      ...cors,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

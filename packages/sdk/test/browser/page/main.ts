@@ -1,22 +1,43 @@
 // A tiny page that exposes the real embedder to the browser tests and the Chromium benchmark.
-import { createEmbedder, type Embedder, type EmbedderDevice, type ModelPreset } from '../../../src/embedder/index.js';
+import {
+  createEmbedder,
+  type DeviceFallback,
+  type Embedder,
+  type EmbedderDevice,
+  type ModelDtype,
+  type ModelPreset,
+  probeWebGpu,
+} from '../../../src/embedder/index.js';
 import { FindThisFit, isAPIError } from '../../../src/index.js';
 
 export interface PageOptions {
   preset: string | ModelPreset;
   modelDir: string;
-  dtype?: 'fp32' | 'q8';
+  dtype?: ModelDtype;
+  allowedDtypes?: readonly ModelDtype[];
   device?: EmbedderDevice;
+  fallbackToWasm?: boolean;
   threads?: number;
 }
 
 let embedder: Embedder | undefined;
+/** Every WebGPU → WASM move the embedder reported, for the tests to read. */
+const fallbacks: DeviceFallback[] = [];
+
+function stateOf(e: Embedder) {
+  return { device: e.device, dtype: e.dtype, fingerprint: e.fingerprint, queryFingerprint: e.queryFingerprint };
+}
 
 async function load(options: PageOptions) {
   await embedder?.dispose();
   const started = performance.now();
-  embedder = await createEmbedder({ ...options, device: options.device ?? 'wasm', wasmPaths: '/ort/' });
-  return { loadMs: performance.now() - started, device: embedder.device, fingerprint: embedder.fingerprint };
+  embedder = await createEmbedder({
+    ...options,
+    device: options.device ?? 'wasm',
+    wasmPaths: '/ort/',
+    onFallback: (event) => fallbacks.push(event),
+  });
+  return { loadMs: performance.now() - started, ...stateOf(embedder) };
 }
 
 async function blobOf(url: string): Promise<Blob> {
@@ -50,6 +71,10 @@ async function inputKinds(url: string) {
 
 const api = {
   load,
+  probeWebGpu,
+  /** The loaded embedder's device, dtype and fingerprints right now (they change after a fallback). */
+  current: () => stateOf(embedder!),
+  fallbacks: () => fallbacks,
   /** The typed client, in a real browser, against a real server (cross-origin, CORS). */
   async clientSearch(baseURL: string, apiKey: string, vector: number[]) {
     const client = new FindThisFit({ baseURL, apiKey, maxRetries: 0 });
