@@ -155,12 +155,13 @@ fi
 
 vitest_args=()
 if [[ $unit == 1 ]]; then
-  # The browser test files, found by what they call; the PostgreSQL suites skip themselves without a URL.
+  # The browser test files, found by the helpers they launch Chromium with (launchChromium, launchChromiumWebGpu…);
+  # the PostgreSQL suites skip themselves without a URL.
   browser_files=0
   while IFS= read -r file; do
     vitest_args+=(--exclude "$file")
     browser_files=$((browser_files + 1))
-  done < <(grep -rlE --include='*.test.ts' 'launchChromium\(' packages examples scripts 2>/dev/null | grep -v node_modules)
+  done < <(grep -rlE --include='*.test.ts' 'launchChromium[A-Za-z]*\(' packages examples scripts 2>/dev/null | grep -v node_modules)
   say "unit tests only: $browser_files browser test files left out, PostgreSQL suites skipped (CI runs \`pnpm test\`)"
 else
   ensure_chromium
