@@ -108,7 +108,7 @@ CLUSTER_STATE=""
 stop_clusters() {
   [[ -n "$CLUSTER_STATE" ]] || return 0
   FTF_PG_STATE="$CLUSTER_STATE" bash .ci/pg-cluster.sh stop >/dev/null 2>&1 || true
-  rm -f "$CLUSTER_STATE"
+  rm -f "$CLUSTER_STATE" "${CLUSTER_STATE%.env}-replica.env"
   CLUSTER_STATE=""
   say "PostgreSQL: test cluster and replica stopped and deleted"
 }
@@ -117,12 +117,13 @@ stop_clusters() {
 stop_orphaned_clusters() {
   local state pid
   for state in "$STATE_DIR"/pg-test-*.env; do
-    [[ -f "$state" ]] || continue
+    # A replica's state (pg-test-<pid>-replica.env) goes with its primary's: `stop` handles both.
+    [[ -f "$state" && "$state" != *-replica.env ]] || continue
     pid="${state##*/pg-test-}"
     pid="${pid%.env}"
     [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && continue
     FTF_PG_STATE="$state" bash .ci/pg-cluster.sh stop >/dev/null 2>&1 || true
-    rm -f "$state"
+    rm -f "$state" "${state%.env}-replica.env"
   done
 }
 
