@@ -120,9 +120,17 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   try {
     return guardWebGpu(await open('webgpu', plan.dtype));
   } catch (error) {
-    if (isFindThisFitError(error) && ['model_contract_violation', 'model_files_missing'].includes(error.code)) {
-      throw error; // the files, not the GPU: WASM would fail alike
+    const code = isFindThisFitError(error) ? error.code : undefined;
+    // A self-hosted folder without the WebGPU dtype's files: found before any session exists, so WASM can still load.
+    if (code === 'model_files_missing' && ((options.device ?? 'auto') === 'auto' || options.fallbackToWasm)) {
+      options.onFallback?.({
+        from: { device: 'webgpu', dtype: plan.dtype },
+        to: { device: 'wasm', dtype: preset.dtype },
+        reason: reasonOf(error),
+      });
+      return open('wasm', preset.dtype);
     }
+    if (code === 'model_contract_violation' || code === 'model_files_missing') throw error; // WASM would fail alike
     throw error instanceof WebGpuError ? error : new WebGpuError(reasonOf(error), error);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -40,7 +40,17 @@ beforeAll(async () => {
 
   const dist = await buildTestPage(resolve(import.meta.dirname, 'page'));
   await copyOrtWasmAssets(join(work, 'ort'));
-  server = await serveStatic({ '/': dist, '/models/': MODELS_DIR, '/ort/': join(work, 'ort'), '/images/': images });
+  // A self-hosted copy that only has the index dtype's files (no fp32/fp16 for WebGPU).
+  const q8Only = join(work, 'q8-only', 'fixture');
+  await cp(fixtureDir(), q8Only, { recursive: true });
+  await Promise.all(['vision_model', 'vision_model_fp16'].map((f) => rm(join(q8Only, 'onnx', `${f}.onnx`))));
+  server = await serveStatic({
+    '/': dist,
+    '/models/': MODELS_DIR,
+    '/q8-only/': join(work, 'q8-only'),
+    '/ort/': join(work, 'ort'),
+    '/images/': images,
+  });
   browser = await launchChromiumWebGpu();
   page = await browser.newPage();
   page.on('request', (r) => {
@@ -139,6 +149,21 @@ describe('WebGPU failures: WASM where nothing has loaded yet, else a typed WebGp
       to: { device: 'wasm', dtype: 'q8' },
       reason: expect.stringMatching(/admits no WebGPU dtype/),
     });
+  });
+
+  it('a self-hosted folder without the WebGPU files: auto takes the q8 files on WASM and says so', async () => {
+    const p = await pageWith('');
+    const loaded = await p.evaluate(() =>
+      window.ftf.load({ preset: 'fixture', modelDir: '/q8-only/fixture', device: 'auto' }),
+    );
+    expect(loaded).toMatchObject({ device: 'wasm', dtype: 'q8' });
+    expect(await p.evaluate(() => window.ftf.fallbacks())).toEqual([
+      {
+        from: { device: 'webgpu', dtype: 'fp32' },
+        to: { device: 'wasm', dtype: 'q8' },
+        reason: expect.stringMatching(/has no "onnx\/vision_model\.onnx"/),
+      },
+    ]);
   });
 
   it('an adapter that gives no device (out of memory) is found before loading: auto runs WASM and says why', async () => {
