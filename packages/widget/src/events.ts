@@ -22,6 +22,11 @@ export interface FtfResultsDetail {
   kind: QueryKind;
   /** Where the embedding ran: in this browser (`webgpu`/`wasm`) or on the server. */
   device: 'webgpu' | 'wasm' | 'server' | 'none';
+  /**
+   * The dtype that actually ran in this browser: `fp16` (WebGPU with `shader-f16`) or `fp32` on WebGPU, the
+   * index dtype (`q8`) on WASM. Absent when the server embedded or nothing was embedded.
+   */
+  dtype?: string;
   hasMore: boolean;
   timings: SearchTimings;
 }
@@ -41,8 +46,17 @@ export interface FtfErrorDetail {
   status?: number;
 }
 
-export type FtfModelProgressDetail = ModelProgress & {
-  /** Bytes over every model file so far, for one overall bar. */
+/** The model does not run on WebGPU (any more): where it runs instead, and why. */
+export interface FtfModelFallback {
+  status: 'fallback';
+  from: { device: 'webgpu'; dtype?: string };
+  to: { device: 'wasm'; dtype: string };
+  /** What WebGPU reported (device lost, out of memory, a shader that did not compile) or why it was not used. */
+  reason: string;
+}
+
+export type FtfModelProgressDetail = (ModelProgress | FtfModelFallback) & {
+  /** Bytes over every model file so far, for one overall bar (0 on a `fallback` event). */
   totalLoaded: number;
   totalBytes: number;
 };

@@ -2,7 +2,9 @@ import type { ModelProgress } from '@find-this-fit/sdk/embedder';
 import type {
   EmbedResult,
   LoadedModel,
+  RunningModel,
   WorkerErrorInfo,
+  WorkerFallback,
   WorkerLoadOptions,
   WorkerRequest,
   WorkerResponse,
@@ -13,10 +15,13 @@ export class ModelWorkerError extends Error {
   override name = 'ModelWorkerError';
   readonly code: string;
   readonly causeName: string;
+  /** For `webgpu_failed`: what WebGPU reported. */
+  readonly reason: string | undefined;
   constructor(info: WorkerErrorInfo) {
     super(info.message);
     this.code = info.code;
     this.causeName = info.name;
+    this.reason = info.reason;
   }
 }
 
@@ -111,5 +116,128 @@ export class ModelWorker {
     this.#broken = error;
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
+  }
+}
+
+/** Where the model runs now (it can move from WebGPU to WASM), and since when it has been loaded. */
+export interface SessionModel extends RunningModel {
+  loadMs: number;
+}
+
+export interface SessionHooks {
+  onProgress?: (event: ModelProgress) => void;
+  /** Inference moved (or was kept) off WebGPU; `reason` says why. */
+  onFallback?: (event: WorkerFallback) => void;
+}
+
+const isWebGpuFailure = (error: unknown): error is ModelWorkerError =>
+  error instanceof ModelWorkerError && error.code === 'webgpu_failed';
+
+/**
+ * The model worker, with the move from WebGPU to WASM. Once a WebGPU load or run has failed (device lost, out of
+ * memory, a shader that does not compile) its worker cannot load the model again — transformers.js keeps the
+ * failure queued — so the move is a new worker on WASM, and the call that failed is made again there.
+ */
+export class ModelSession {
+  readonly #scriptUrl: URL;
+  readonly #hooks: SessionHooks;
+  #worker: ModelWorker | undefined;
+  #options: WorkerLoadOptions | undefined;
+  #model: SessionModel | undefined;
+  #moving: Promise<SessionModel> | undefined;
+
+  constructor(scriptUrl: URL, hooks: SessionHooks = {}) {
+    this.#scriptUrl = scriptUrl;
+    this.#hooks = hooks;
+  }
+
+  /** The model as it runs now; undefined before the first load. */
+  get model(): SessionModel | undefined {
+    return this.#model;
+  }
+
+  async load(options: WorkerLoadOptions): Promise<SessionModel> {
+    this.#options = options;
+    this.#moving = undefined;
+    this.#worker?.terminate();
+    this.#worker = new ModelWorker(this.#scriptUrl);
+    try {
+      const loaded = await this.#worker.load(options, this.#hooks.onProgress);
+      if (loaded.fallback) this.#hooks.onFallback?.(loaded.fallback);
+      return this.#note(loaded, loaded.loadMs);
+    } catch (error) {
+      if (!isWebGpuFailure(error) || options.device === 'wasm') throw error;
+      return this.#toWasm(error);
+    }
+  }
+
+  /** Embeds pixels. On WebGPU the pixels are kept (the buffer is transferred) to be sent again after a move. */
+  async embedImage(image: ImageData): Promise<EmbedResult> {
+    const again = this.#model?.device === 'webgpu' ? new ImageData(image.data.slice(), image.width) : undefined;
+    return this.#run((worker) => worker.embedImage(image), again && ((worker) => worker.embedImage(again)));
+  }
+
+  embedText(text: string): Promise<EmbedResult> {
+    const call = (worker: ModelWorker) => worker.embedText(text);
+    return this.#run(call, call);
+  }
+
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#model = undefined;
+    this.#moving = undefined;
+  }
+
+  async #run(
+    call: (worker: ModelWorker) => Promise<EmbedResult>,
+    retry: ((worker: ModelWorker) => Promise<EmbedResult>) | undefined,
+  ): Promise<EmbedResult> {
+    const worker = this.#worker;
+    if (!worker)
+      throw new ModelWorkerError({ name: 'Error', code: 'model_not_loaded', message: 'The model is not loaded.' });
+    try {
+      return this.#noteRun(await call(worker));
+    } catch (error) {
+      if (!retry || !isWebGpuFailure(error)) throw error;
+      this.#moving ??= this.#toWasm(error); // one move, however many calls failed
+      await this.#moving;
+      return this.#noteRun(await retry(this.#worker as ModelWorker));
+    }
+  }
+
+  /** A new worker on WASM; the failed one is stopped. */
+  async #toWasm(failure: ModelWorkerError): Promise<SessionModel> {
+    const options = this.#options;
+    if (!options) throw failure;
+    const from = { device: 'webgpu' as const, ...(this.#model ? { dtype: this.#model.dtype } : {}) };
+    const reason = failure.reason ?? failure.message;
+    this.#worker?.terminate();
+    this.#worker = new ModelWorker(this.#scriptUrl);
+    const started = performance.now();
+    let loaded: LoadedModel;
+    try {
+      loaded = await this.#worker.load({ ...options, device: 'wasm' }, this.#hooks.onProgress);
+    } catch (error) {
+      const info = error instanceof ModelWorkerError ? error : undefined;
+      throw new ModelWorkerError({
+        name: info?.causeName ?? 'Error',
+        code: info?.code ?? 'model_load_failed',
+        message: `WebGPU failed (${reason}) and WASM could not load the model either: ${(error as Error).message}`,
+      });
+    }
+    this.#hooks.onFallback?.({ from, to: { device: 'wasm', dtype: loaded.dtype }, reason });
+    return this.#note(loaded, performance.now() - started);
+  }
+
+  #note(model: RunningModel, loadMs: number): SessionModel {
+    const { fingerprint, queryFingerprint, device, dtype } = model;
+    this.#model = { fingerprint, queryFingerprint, device, dtype, loadMs };
+    return this.#model;
+  }
+
+  #noteRun(result: EmbedResult): EmbedResult {
+    this.#note(result, this.#model?.loadMs ?? 0);
+    return result;
   }
 }

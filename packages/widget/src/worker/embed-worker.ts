@@ -1,8 +1,23 @@
 /// <reference lib="webworker" />
 // The model runs here, off the main thread: transformers.js, ONNX Runtime and the weights are only fetched
 // when the shopper first searches, and inference never blocks scrolling or typing.
-import { createEmbedder, type Embedder, isFindThisFitError, type ModelProgress } from '@find-this-fit/sdk/embedder';
-import type { WorkerErrorInfo, WorkerLoadOptions, WorkerRequest, WorkerResponse } from './protocol.js';
+import {
+  createEmbedder,
+  type DeviceFallback,
+  type Embedder,
+  isFindThisFitError,
+  type ModelDtype,
+  type ModelProgress,
+} from '@find-this-fit/sdk/embedder';
+import type {
+  EmbedResult,
+  LoadedModel,
+  RunningModel,
+  WorkerErrorInfo,
+  WorkerLoadOptions,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -12,29 +27,43 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
 }
 
-async function load(id: number, options: WorkerLoadOptions) {
+function running(e: Embedder): RunningModel {
+  return {
+    fingerprint: e.fingerprint,
+    queryFingerprint: e.queryFingerprint,
+    device: e.device as 'webgpu' | 'wasm',
+    dtype: e.dtype,
+  };
+}
+
+/**
+ * Loads the model once per worker. A WebGPU failure once loading has begun leaves this worker unable to load
+ * again (transformers.js keeps the failure queued), so it is reported as `webgpu_failed` and the page moves to
+ * WASM in a new worker (`ModelSession`); choices made before loading (no adapter, no fp16/fp32) stay here.
+ */
+async function load(id: number, options: WorkerLoadOptions): Promise<LoadedModel> {
   const started = performance.now();
   await embedder?.dispose();
   embedder = undefined;
-  const base = {
+  let fallback: DeviceFallback | undefined;
+  embedder = await createEmbedder({
     preset: options.preset,
+    device: options.device,
     wasmPaths: options.wasmPaths,
+    fallbackToWasm: true,
+    onFallback: (event) => {
+      fallback = event;
+    },
     onProgress: (event: ModelProgress) => post({ id, type: 'progress', event }),
     ...(options.modelDir === undefined ? {} : { modelDir: options.modelDir }),
-    ...(options.dtype === undefined ? {} : { dtype: options.dtype as 'q8' }),
-  };
-  try {
-    embedder = await createEmbedder({ ...base, device: options.device });
-  } catch (error) {
-    // `auto` promises a working model: a GPU that exposes an adapter but cannot run the graph falls back to WASM.
-    if (options.device !== 'auto') throw error;
-    embedder = await createEmbedder({ ...base, device: 'wasm' });
-  }
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype as ModelDtype }),
+    ...(options.allowedDtypes === undefined ? {} : { allowedDtypes: options.allowedDtypes as ModelDtype[] }),
+  });
   return {
-    fingerprint: embedder.fingerprint,
+    ...running(embedder),
     dim: embedder.dim,
-    device: embedder.device,
     loadMs: performance.now() - started,
+    ...(fallback ? { fallback } : {}),
   };
 }
 
@@ -50,12 +79,12 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'embed-image': {
       const started = performance.now();
       const vector = await loaded().embedImage(request.image);
-      return { vector, embedMs: performance.now() - started };
+      return { vector, embedMs: performance.now() - started, ...running(loaded()) } satisfies EmbedResult;
     }
     case 'embed-text': {
       const started = performance.now();
       const vector = await loaded().embedText(request.text);
-      return { vector, embedMs: performance.now() - started };
+      return { vector, embedMs: performance.now() - started, ...running(loaded()) } satisfies EmbedResult;
     }
     case 'dispose':
       await embedder?.dispose();
@@ -69,7 +98,10 @@ function describe(error: unknown): WorkerErrorInfo {
     ? error.code
     : String((error as { code?: unknown } | null)?.code ?? 'worker_failed');
   const name = error instanceof Error ? error.name : 'Error';
-  return { name, code, message: error instanceof Error ? error.message : String(error) };
+  const info: WorkerErrorInfo = { name, code, message: error instanceof Error ? error.message : String(error) };
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  if (typeof reason === 'string') info.reason = reason;
+  return info;
 }
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {

@@ -9,7 +9,10 @@ export type WorkerRequest =
 
 export interface WorkerLoadOptions {
   preset: string;
+  /** The index dtype (the server's); CPU and WASM run it. Absent: the preset's. */
   dtype?: string;
+  /** The dtypes the server accepts for queries (`/v1/info` model.queryDtypes); WebGPU picks fp16/fp32 among them. */
+  allowedDtypes?: string[];
   /** Model folder URL; absent = the Hugging Face hub (cached by the browser). */
   modelDir?: string;
   device: 'auto' | 'webgpu' | 'wasm';
@@ -17,14 +20,32 @@ export interface WorkerLoadOptions {
   wasmPaths: string;
 }
 
-export interface LoadedModel {
-  fingerprint: string;
-  dim: number;
-  device: 'webgpu' | 'wasm';
-  loadMs: number;
+/** Inference moved (or was kept) off WebGPU, and why. */
+export interface WorkerFallback {
+  from: { device: 'webgpu'; dtype?: string };
+  to: { device: 'wasm'; dtype: string };
+  reason: string;
 }
 
-export interface EmbedResult {
+/** Where the model runs now, and the fingerprints its vectors carry. */
+export interface RunningModel {
+  /** The index contract (preset + index dtype). */
+  fingerprint: string;
+  /** The fingerprint of `dtype`: what a query embedded here carries. */
+  queryFingerprint: string;
+  device: 'webgpu' | 'wasm';
+  /** The dtype that actually runs (fp16/fp32 on WebGPU, the index dtype on WASM). */
+  dtype: string;
+}
+
+export interface LoadedModel extends RunningModel {
+  dim: number;
+  loadMs: number;
+  /** WebGPU was asked for but WASM was chosen before anything loaded (no adapter, no device, no fp16/fp32 files). */
+  fallback?: WorkerFallback;
+}
+
+export interface EmbedResult extends RunningModel {
   vector: Float32Array;
   embedMs: number;
 }
@@ -33,6 +54,8 @@ export interface WorkerErrorInfo {
   name: string;
   code: string;
   message: string;
+  /** For `webgpu_failed`: what WebGPU reported. */
+  reason?: string;
 }
 
 export type WorkerResponse =

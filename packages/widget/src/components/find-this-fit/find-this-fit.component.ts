@@ -18,7 +18,7 @@ import type {
   SearchTimings,
 } from '../../events.js';
 import { formatBytes, formatPrice, toMinorUnits } from '../../internal/format.js';
-import { ModelWorker } from '../../internal/model-worker.js';
+import { ModelSession, type SessionModel } from '../../internal/model-worker.js';
 import {
   type CropRect,
   cropJpeg,
@@ -31,6 +31,7 @@ import {
 import { type ShopperError, toShopperError } from '../../internal/shopper-error.js';
 import { type FtfStrings, fill, stringsFor } from '../../internal/strings.js';
 import { combineQuery } from '../../internal/vector-math.js';
+import type { WorkerFallback } from '../../worker/protocol.js';
 import { FtfCropper } from '../cropper/ftf-cropper.component.js';
 import { findThisFitStyles } from './find-this-fit.styles.js';
 
@@ -54,12 +55,6 @@ interface FilterForm {
 
 const NO_FILTERS: FilterForm = Object.freeze({ min: '', max: '', size: '', brand: '', condition: '' });
 
-interface LoadedModelState {
-  fingerprint: string;
-  device: 'webgpu' | 'wasm';
-  loadMs: number;
-}
-
 /** `window.__findThisFitBridge` is one per page: the first widget connected to the iOS host owns it. */
 let bridgeOwner: FindThisFitElement | undefined;
 
@@ -79,7 +74,7 @@ const SCRIPT_URL: string =
  * @fires ftf-results - Results were shown. `detail.results` holds every result in rank order, `detail.timings` the time per stage.
  * @fires ftf-select - A result was chosen. Cancelable: call `preventDefault()` to open it yourself (`detail.href`).
  * @fires ftf-error - Something failed. `detail.message` is what the shopper was told, `detail.code` is stable.
- * @fires ftf-model-progress - The model is downloading or loading; `detail.totalLoaded` / `detail.totalBytes` cover every file.
+ * @fires ftf-model-progress - The model is downloading or loading; `detail.totalLoaded` / `detail.totalBytes` cover every file. `detail.status === 'fallback'`: it runs on WASM instead of WebGPU, `detail.reason` says why.
  *
  * @csspart base - The whole widget.
  * @csspart heading - The widget's title.
@@ -155,7 +150,10 @@ export class FindThisFitElement extends LitElement {
   declare model: string | undefined;
   /** URL of the model folder (self-hosted weights); by default the Hugging Face hub, cached by the browser. */
   declare modelUrl: string | undefined;
-  /** Where the photo is embedded: `auto` (WebGPU, else WASM, else the server), `webgpu`, `wasm` or `server`. */
+  /**
+   * Where the photo is embedded: `auto` (WebGPU, else WASM, else the server), `webgpu`, `wasm` or `server`.
+   * WebGPU runs fp16 (adapters with `shader-f16`) or fp32, never q8; on any WebGPU failure the model moves to WASM.
+   */
   declare device: Device;
   /** `light`, `dark` or `auto` (follows the system). */
   declare theme: 'light' | 'dark' | 'auto';
@@ -189,12 +187,13 @@ export class FindThisFitElement extends LitElement {
 
   #client: FindThisFit | undefined;
   #info: Promise<InfoResponse> | undefined;
-  #worker: ModelWorker | undefined;
-  #model: Promise<LoadedModelState> | undefined;
+  #session: ModelSession | undefined;
+  #model: Promise<SessionModel> | undefined;
   #page: SearchPage | undefined;
   #imageVector: Float32Array | undefined;
   #textVectors = new Map<string, Float32Array>();
   #usedDevice: FtfResultsDetail['device'] = 'none';
+  #usedDtype: string | undefined;
   #retry: (() => void) | undefined;
   #generation = 0;
   #fileProgress = new Map<string, { loaded: number; total: number }>();
@@ -347,8 +346,8 @@ export class FindThisFitElement extends LitElement {
       this.#bridge = undefined;
       bridgeOwner = undefined;
     }
-    this.#worker?.terminate();
-    this.#worker = undefined;
+    this.#session?.terminate();
+    this.#session = undefined;
     this.#model = undefined;
   }
 
@@ -410,31 +409,34 @@ export class FindThisFitElement extends LitElement {
   }
 
   /** Loads the server's model in the worker once; later searches reuse it. */
-  #ensureModel(info: InfoResponse, device: 'auto' | 'webgpu' | 'wasm'): Promise<LoadedModelState> {
+  #ensureModel(info: InfoResponse, device: 'auto' | 'webgpu' | 'wasm'): Promise<SessionModel> {
     if (this.#model) return this.#model;
-    this.#worker ??= new ModelWorker(this.#assetUrl(WORKER_FILE));
+    this.#session ??= new ModelSession(this.#assetUrl(WORKER_FILE), {
+      onProgress: (event) => this.#onModelProgress(event),
+      onFallback: (event) => this.#onModelFallback(event),
+    });
     this.#fileProgress.clear();
     const preset = this.model || info.model.preset;
+    // The dtypes the server accepts for queries: WebGPU runs fp16/fp32 among them, WASM the index dtype.
+    const accepted = info.model.queryDtypes ?? [{ dtype: info.model.dtype, fingerprint: info.model.fingerprint }];
     const options = {
       preset,
       device,
       wasmPaths: this.#assetUrl(ORT_FOLDER).href,
-      ...(this.model ? {} : { dtype: info.model.dtype }),
+      ...(this.model ? {} : { dtype: info.model.dtype, allowedDtypes: accepted.map((q) => q.dtype) }),
       ...(this.modelUrl ? { modelDir: workerModelUrl(this.modelUrl) } : {}),
     };
-    const model = this.#worker
-      .load(options, (event) => this.#onModelProgress(event))
-      .then((loaded) => {
-        if (loaded.fingerprint !== info.model.fingerprint) {
-          throw Object.assign(
-            new Error(
-              `The model loaded here (${loaded.fingerprint}) is not the server's (${info.model.fingerprint}); its vectors would not compare.`,
-            ),
-            { code: 'model_mismatch' },
-          );
-        }
-        return { fingerprint: loaded.fingerprint, device: loaded.device, loadMs: loaded.loadMs };
-      });
+    const model = this.#session.load(options).then((loaded) => {
+      if (!accepted.some((q) => q.fingerprint === loaded.queryFingerprint)) {
+        throw Object.assign(
+          new Error(
+            `The model loaded here (${loaded.queryFingerprint}) is not the server's (${info.model.fingerprint}); its vectors would not compare.`,
+          ),
+          { code: 'model_mismatch' },
+        );
+      }
+      return loaded;
+    });
     this.#model = model;
     model.catch(() => {
       if (this.#model === model) this.#model = undefined;
@@ -473,12 +475,12 @@ export class FindThisFitElement extends LitElement {
     if (localDevice) {
       this.#startBusy('embedding', this.#t.searching);
       const pixels = cropPixels(photo.bitmap, this._crop);
-      const embedded = await this.#worker!.embedImage(pixels);
+      const embedded = await this.#session!.embedImage(pixels);
       this.#imageVector = embedded.vector;
       measured.embedMs = embedded.embedMs;
       const vector = await this.#queryVector(measured);
       if (generation !== this.#generation) return;
-      page = await this.#searchVector(vector, localDevice, measured);
+      page = await this.#searchVector(vector, measured);
     } else {
       this.#imageVector = undefined;
       this.#startBusy('searching', this.#t.searching);
@@ -493,6 +495,7 @@ export class FindThisFitElement extends LitElement {
       });
       measured.searchMs = performance.now() - searchStarted;
       this.#usedDevice = 'server';
+      this.#usedDtype = undefined;
     }
     if (generation !== this.#generation) return;
     this._cropDirty = false; // the crop on screen is the one just searched
@@ -500,22 +503,21 @@ export class FindThisFitElement extends LitElement {
   }
 
   /** Searches with a query vector from the local model, timing the request. */
-  async #searchVector(
-    vector: Float32Array,
-    model: LoadedModelState,
-    measured: Partial<SearchTimings>,
-  ): Promise<SearchPage> {
+  async #searchVector(vector: Float32Array, measured: Partial<SearchTimings>): Promise<SearchPage> {
     this.#startBusy('searching', this.#t.searching);
     const searchStarted = performance.now();
+    // Where the model runs now: after a WebGPU → WASM move the vectors carry the WASM dtype's fingerprint.
+    const model = this.#session!.model!;
     const page = await this.#ensureClient().search({
       vector,
-      model: model.fingerprint,
+      model: model.queryFingerprint,
       k: this.#k,
       minScore: this.minScore,
       ...this.#searchFilters(),
     });
     measured.searchMs = performance.now() - searchStarted;
     this.#usedDevice = model.device;
+    this.#usedDtype = model.dtype;
     return page;
   }
 
@@ -530,7 +532,7 @@ export class FindThisFitElement extends LitElement {
     info: InfoResponse,
     generation: number,
     measured: Partial<SearchTimings>,
-  ): Promise<LoadedModelState | undefined> {
+  ): Promise<SessionModel | undefined> {
     if (this.device === 'server') return undefined;
     const device = this.device === 'webgpu' || this.device === 'wasm' ? this.device : 'auto';
     const firstLoad = this.#model === undefined;
@@ -556,7 +558,7 @@ export class FindThisFitElement extends LitElement {
     if (!text) return image;
     let textVector = this.#textVectors.get(text);
     if (!textVector) {
-      const embedded = await this.#worker!.embedText(text);
+      const embedded = await this.#session!.embedText(text);
       textVector = embedded.vector;
       this.#textVectors.set(text, textVector);
       measured.embedMs = (measured.embedMs ?? 0) + embedded.embedMs;
@@ -581,7 +583,7 @@ export class FindThisFitElement extends LitElement {
       const measured: Partial<SearchTimings> = {};
       this.#startBusy('embedding', this.#t.searching);
       const vector = await this.#queryVector(measured);
-      const page = await this.#searchVector(vector, model, measured);
+      const page = await this.#searchVector(vector, measured);
       if (generation !== this.#generation) return;
       await this.#showPhotoResults(page, measured, started);
     } catch (error) {
@@ -638,6 +640,7 @@ export class FindThisFitElement extends LitElement {
       added,
       kind,
       device: kind === 'similar' ? 'none' : this.#usedDevice,
+      ...(kind !== 'similar' && this.#usedDtype ? { dtype: this.#usedDtype } : {}),
       hasMore: this._hasMore,
       timings: { ...timings, renderMs: now - renderStarted, totalMs: now - started },
     };
@@ -703,6 +706,16 @@ export class FindThisFitElement extends LitElement {
       });
     }
     this.#emit<FtfModelProgressDetail>('ftf-model-progress', { ...event, totalLoaded: loaded, totalBytes: total });
+  }
+
+  /** The model left (or never used) WebGPU: say where it runs now, and why. */
+  #onModelFallback(event: WorkerFallback): void {
+    this.#emit<FtfModelProgressDetail>('ftf-model-progress', {
+      status: 'fallback',
+      ...event,
+      totalLoaded: 0,
+      totalBytes: 0,
+    });
   }
 
   #noFilters(): boolean {
@@ -1126,8 +1139,7 @@ function facetsOf(results: readonly SearchResult[]): {
 
 /**
  * The model folder as the worker must see it: resolved against the page (the worker's own base is its script),
- * root-relative when same-origin. (An absolute http URL sends transformers.js down a path where the text
- * tokenizer fails to load in 4.3.1; a root-relative path loads both encoders.)
+ * root-relative when same-origin, absolute for another origin (a CDN; the SDK loads it as a remote folder).
  */
 function workerModelUrl(modelUrl: string): string {
   const url = new URL(modelUrl, document.baseURI);
