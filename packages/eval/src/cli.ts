@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPresetName, PRESETS } from '@find-this-fit/sdk';
+import { DEFAULT_PRESET, isPresetName, PRESETS } from '@find-this-fit/sdk';
 import { readLabelledSet } from './labelled-set/read-set.js';
 import { LabelledSetError, type LabelledSetFormat } from './labelled-set/types.js';
 import type { PresetSpec } from './run-eval.js';
@@ -30,7 +30,7 @@ embedded and indexed, every query embedded and searched over HTTP (k = 20). Quer
 searched twice, whole and cropped.
 
   -p, --preset <name[=dir]>  preset to evaluate, repeatable (${PRESET_NAMES});
-                             =dir: its model folder. Default: siglip-b16
+                             =dir: its model folder. Default: ${DEFAULT_PRESET}
       --models-dir <dir>     folder with one model folder per preset (e.g. .models → .models/<preset>);
                              without a folder a preset downloads from the Hugging Face hub
       --format <f>           jsonl | deepfashion | folder (default: detected)
@@ -73,7 +73,7 @@ function intOption(name: string, value: string | undefined, min: number, max: nu
 }
 
 function presetSpecs(values: string[] | undefined, modelsDir: string | undefined): PresetSpec[] {
-  const specs = (values && values.length > 0 ? values : ['siglip-b16']).map((value): PresetSpec => {
+  const specs = (values && values.length > 0 ? values : [DEFAULT_PRESET]).map((value): PresetSpec => {
     const eq = value.indexOf('=');
     const name = (eq === -1 ? value : value.slice(0, eq)).trim();
     const dir = eq === -1 ? undefined : value.slice(eq + 1).trim();

@@ -194,6 +194,9 @@ describe('ftf-eval usage and errors', () => {
       [['run'], /exactly one SET/],
       [['run', setDir, '--preset', 'vit-huge'], /unknown preset "vit-huge": expected one of .*siglip-b16/],
       [['run', setDir, '--preset', 'fixture=/no/such/dir'], /model folder for fixture not found: \/no\/such\/dir/],
+      // The fashion presets are known by name (their folder is what is missing here).
+      [['run', setDir, '-p', 'fashion-siglip=/no/such/a'], /model folder for fashion-siglip not found: \/no\/such\/a/],
+      [['run', setDir, '-p', 'fashion-clip', '--models-dir', MODELS_DIR], /model folder for fashion-clip not found/],
       [['run', setDir, '--preset', 'fixture', '--preset', 'fixture', '--models-dir', MODELS_DIR], /given twice/],
       [['run', setDir, '--models-dir', '/no/such/models'], /--models-dir not found/],
       [['run', setDir, '--format', 'xml'], /--format must be jsonl, deepfashion or folder/],
