@@ -1,46 +1,48 @@
-// pnpm bench:embed — latency and throughput of the full-size (randomly initialised) ViT-B/32 and ViT-B/16
-// architectures, q8 and fp32, in Node (onnxruntime-node, 1 and 2 threads) and in headless Chromium (WASM).
-// Random weights cost exactly what trained ones do, so these numbers stand for the real presets.
-// Options: --runs N (default 10), --skip-browser, --arch vit-b32-clip|vit-b16-siglip, --json FILE.
-import { existsSync } from 'node:fs';
+// pnpm bench:embed — latency and throughput of the presets' two architectures, full size with random weights:
+// ViT-B/32 (fashion-clip, clip-vit-b32; 512-d) and ViT-B/16 (fashion-siglip — the default — and siglip-b16;
+// 768-d), in Node (onnxruntime-node, 1 and 2 threads), in headless Chromium on WASM (1 and 2 threads), and in
+// headless Chromium on WebGPU through SwiftShader. Random weights cost exactly what trained ones do, so the Node
+// and WASM numbers stand for the real presets. SwiftShader runs WebGPU on the CPU: its rows check that the
+// WebGPU path works end to end and say nothing about speed on a GPU.
+// Options: --runs N (default 20), --webgpu-runs N (default 3), --skip-browser, --skip-webgpu,
+// --arch vit-b32-clip|vit-b16-siglip, --json FILE.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Browser } from 'playwright-core';
 import { copyOrtWasmAssets } from '../src/cli/ort-assets.js';
-import { createEmbedder, FIXTURE_GENERATOR_REVISION, type ModelPreset, PRESETS } from '../src/embedder/index.js';
-import { type RandomVitArch, writeRandomVit } from '../src/fixture/index.js';
+import { createEmbedder, type ModelPreset, PRESETS } from '../src/embedder/index.js';
+import type { RandomVitArch } from '../src/fixture/index.js';
 import { buildTestPage } from '../test/helpers/build-page.js';
-import { launchChromium } from '../test/helpers/chromium.js';
+import { launchChromium, launchChromiumWebGpu } from '../test/helpers/chromium.js';
 import { encode, syntheticPhoto } from '../test/helpers/images.js';
 import { MODELS_DIR } from '../test/helpers/paths.js';
+import { ensureRandomVit, onRandomVit, REAL_BY_ARCH } from '../test/helpers/random-vit.js';
 import { serveStatic } from '../test/helpers/static-server.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '20' },
+    'webgpu-runs': { type: 'string', default: '3' },
     'skip-browser': { type: 'boolean', default: false },
+    'skip-webgpu': { type: 'boolean', default: false },
     arch: { type: 'string' },
     json: { type: 'string' },
   },
 });
 const RUNS = Math.max(10, Number(values.runs));
+const WEBGPU_RUNS = Math.max(1, Number(values['webgpu-runs']));
 const DTYPES = ['q8', 'fp32'] as const;
 
-/** The real presets' contract (dims, preprocessing) with the generated random weights. */
+/** Each architecture under the contract of its first (fashion) preset, on the generated random weights. */
 const ARCHS: Record<RandomVitArch, ModelPreset> = {
-  'vit-b32-clip': {
-    ...PRESETS['clip-vit-b32'],
-    name: 'random-vit-b32',
-    modelId: 'generated/vit-b32-clip',
-    revision: FIXTURE_GENERATOR_REVISION,
-  },
-  'vit-b16-siglip': {
-    ...PRESETS['siglip-b16'],
-    name: 'random-vit-b16',
-    modelId: 'generated/vit-b16-siglip',
-    revision: FIXTURE_GENERATOR_REVISION,
-  },
+  'vit-b32-clip': onRandomVit(PRESETS['fashion-clip']),
+  'vit-b16-siglip': onRandomVit(PRESETS['fashion-siglip']),
+};
+const LABEL: Record<RandomVitArch, string> = {
+  'vit-b32-clip': `ViT-B/32 (${REAL_BY_ARCH['vit-b32-clip'].map((p) => p.name).join(', ')})`,
+  'vit-b16-siglip': `ViT-B/16 (${REAL_BY_ARCH['vit-b16-siglip'].map((p) => p.name).join(', ')})`,
 };
 
 const median = (xs: number[]) => {
@@ -82,13 +84,8 @@ async function modelOnly(dir: string, dtype: string, threads: number): Promise<n
   return median(times);
 }
 
-async function ensureModel(arch: RandomVitArch): Promise<string> {
-  const dir = resolve(MODELS_DIR, arch);
-  if (!existsSync(join(dir, 'find-this-fit.json'))) {
-    process.stderr.write(`generating ${arch} (random weights) into ${dir}…\n`);
-    await writeRandomVit(dir, { arch, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
-  }
-  return dir;
+function ensureModel(arch: RandomVitArch): Promise<string> {
+  return ensureRandomVit(arch, DTYPES);
 }
 
 async function benchNode(arch: RandomVitArch, dir: string, photos: Buffer[]): Promise<Row[]> {
@@ -126,11 +123,8 @@ async function benchNode(arch: RandomVitArch, dir: string, photos: Buffer[]): Pr
   return rows;
 }
 
-async function benchBrowser(
-  archs: RandomVitArch[],
-  photos: Buffer[],
-  threadCounts: number[],
-): Promise<{ rows: Row[]; version: string }> {
+/** A page of the test app on a local static server, and the ORT files it loads. */
+async function servePage(photos: Buffer[]) {
   const work = await mkdtemp(join(tmpdir(), 'ftf-bench-'));
   const images = join(work, 'images');
   await mkdir(images);
@@ -143,45 +137,73 @@ async function benchBrowser(
     '/ort/': join(work, 'ort'),
     '/images/': images,
   });
-  const browser = await launchChromium();
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+async function benchWasm(
+  browser: Browser,
+  url: string,
+  archs: RandomVitArch[],
+  threadCounts: number[],
+): Promise<Row[]> {
   const rows: Row[] = [];
-  try {
-    // ORT fixes its WASM thread count when it first starts, so each thread count gets a fresh page.
-    for (const threads of threadCounts) {
-      const page = await browser.newPage();
-      await page.goto(server.url);
-      await page.waitForFunction(() => document.title === 'ready');
-      const crossOriginIsolated = await page.evaluate(() => globalThis.crossOriginIsolated);
-      if (threads > 1 && !crossOriginIsolated) throw new Error('page is not cross-origin isolated: no WASM threads');
-      // Discarded pass: the first model pays for compiling and tiering up ORT's 26 MB WASM module.
-      const first = {
-        preset: ARCHS[archs[0]!],
-        modelDir: `/models/${archs[0]}`,
-        dtype: 'q8' as const,
-        device: 'wasm' as const,
-        threads,
-      };
-      await page.evaluate((o) => window.ftf.load(o), first);
-      await page.evaluate(() => window.ftf.latency('/images/0.png', 5));
-      for (const arch of archs) {
-        for (const dtype of DTYPES) {
-          const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, dtype, device: 'wasm' as const, threads };
-          const loaded = await page.evaluate((o) => window.ftf.load(o), options);
-          const times: number[] = await page.evaluate((runs) => window.ftf.latency('/images/0.png', runs), RUNS);
-          const runtime = `chromium wasm ${threads} thread${threads > 1 ? 's' : ''}`;
-          const row = { arch, dtype, runtime, loadMs: loaded.loadMs, medianMs: median(times) };
-          process.stderr.write(`${JSON.stringify(row)}\n`);
-          rows.push(row);
-        }
+  // ORT fixes its WASM thread count when it first starts, so each thread count gets a fresh page.
+  for (const threads of threadCounts) {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === 'ready');
+    const crossOriginIsolated = await page.evaluate(() => globalThis.crossOriginIsolated);
+    if (threads > 1 && !crossOriginIsolated) throw new Error('page is not cross-origin isolated: no WASM threads');
+    // Discarded pass: the first model pays for compiling and tiering up ORT's 26 MB WASM module.
+    const first = {
+      preset: ARCHS[archs[0]!],
+      modelDir: `/models/${archs[0]}`,
+      dtype: 'q8' as const,
+      device: 'wasm' as const,
+      threads,
+    };
+    await page.evaluate((o) => window.ftf.load(o), first);
+    await page.evaluate(() => window.ftf.latency('/images/0.png', 5));
+    for (const arch of archs) {
+      for (const dtype of DTYPES) {
+        const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, dtype, device: 'wasm' as const, threads };
+        const loaded = await page.evaluate((o) => window.ftf.load(o), options);
+        const times: number[] = await page.evaluate((runs) => window.ftf.latency('/images/0.png', runs), RUNS);
+        const runtime = `chromium wasm ${threads} thread${threads > 1 ? 's' : ''}`;
+        const row = { arch, dtype: loaded.dtype, runtime, loadMs: loaded.loadMs, medianMs: median(times) };
+        process.stderr.write(`${JSON.stringify(row)}\n`);
+        rows.push(row);
       }
-      await page.close();
     }
-    return { rows, version: browser.version() };
-  } finally {
-    await browser.close();
-    await server.close();
-    await rm(work, { recursive: true, force: true });
+    await page.close();
   }
+  return rows;
+}
+
+/** WebGPU on SwiftShader: what dtype the embedder picks (fp32: no shader-f16) and that it runs, not how fast. */
+async function benchWebGpu(browser: Browser, url: string, archs: RandomVitArch[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const arch of archs) {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === 'ready');
+    const options = { preset: ARCHS[arch], modelDir: `/models/${arch}`, device: 'webgpu' as const };
+    const loaded = await page.evaluate((o) => window.ftf.load(o), options);
+    if (loaded.device !== 'webgpu') throw new Error(`expected WebGPU, got ${loaded.device}`);
+    const times: number[] = await page.evaluate((runs) => window.ftf.latency('/images/0.png', runs, 1), WEBGPU_RUNS);
+    const runtime = 'chromium webgpu on SwiftShader (CPU emulation: correctness only, not a GPU speed)';
+    const row = { arch, dtype: loaded.dtype, runtime, loadMs: loaded.loadMs, medianMs: median(times) };
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+    rows.push(row);
+    await page.close();
+  }
+  return rows;
 }
 
 const archs = (values.arch ? [values.arch] : Object.keys(ARCHS)) as RandomVitArch[];
@@ -190,21 +212,30 @@ const rows: Row[] = [];
 for (const arch of archs) rows.push(...(await benchNode(arch, await ensureModel(arch), photos)));
 let chromium = 'skipped';
 if (!values['skip-browser']) {
-  const browser = await benchBrowser(archs, photos, [1, 2]);
-  rows.push(...browser.rows);
-  chromium = browser.version;
+  const page = await servePage(photos);
+  try {
+    const wasm = await launchChromium();
+    chromium = wasm.version();
+    rows.push(...(await benchWasm(wasm, page.url, archs, [1, 2]).finally(() => wasm.close())));
+    if (!values['skip-webgpu']) {
+      const webgpu = await launchChromiumWebGpu();
+      rows.push(...(await benchWebGpu(webgpu, page.url, archs).finally(() => webgpu.close())));
+    }
+  } finally {
+    await page.close();
+  }
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Chromium ${chromium}`;
 const lines = [
   `Machine: ${machine}`,
-  `Runs per cell: ${RUNS} (median, after 2 warm-up calls); throughput: 3 batches of 8.`,
+  `Runs per cell: ${RUNS} (median, after 2 warm-up calls); WebGPU (SwiftShader): ${WEBGPU_RUNS} after 1; throughput: 3 batches of 8.`,
   '',
   '| model | dtype | runtime | load (ms) | latency batch 1 (ms, median) | of which model only (ms) | throughput batch 8 (img/s) |',
   '|---|---|---|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${ARCHS[r.arch].name} (${r.arch}) | ${r.dtype} | ${r.runtime} | ${r.loadMs.toFixed(0)} | ${r.medianMs.toFixed(1)} | ${r.modelOnlyMs?.toFixed(1) ?? '–'} | ${r.imagesPerSecond?.toFixed(1) ?? '–'} |`,
+      `| ${LABEL[r.arch]} | ${r.dtype} | ${r.runtime} | ${r.loadMs.toFixed(0)} | ${r.medianMs.toFixed(1)} | ${r.modelOnlyMs?.toFixed(1) ?? '–'} | ${r.imagesPerSecond?.toFixed(1) ?? '–'} |`,
   ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
