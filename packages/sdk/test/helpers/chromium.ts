@@ -1,7 +1,7 @@
 import { type Browser, chromium } from 'playwright-core';
 
 /**
- * Debian's Chromium, headless, with the flags this network needs (DESIGN.md). Playwright gives it a
+ * Debian's Chromium, headless, with the flags this network needs. Playwright gives it a
  * fresh profile. CI installs it (`.ci/install-chromium.sh`); a missing binary fails loudly.
  */
 export function launchChromium(): Promise<Browser> {
@@ -21,7 +21,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * The same Chromium with WebGPU on SwiftShader, Vulkan on the CPU (DESIGN.md): a real WebGPU adapter in headless
+ * The same Chromium with WebGPU on SwiftShader, Vulkan on the CPU: a real WebGPU adapter in headless
  * mode on secure origins (http://127.0.0.1 counts), without `shader-f16`. For correctness only: it emulates the
  * GPU on the CPU, so its timings say nothing about WebGPU speed.
  */
