@@ -157,7 +157,7 @@ export class FindThisFit {
           if (embedder) {
             const vector = await embedder.embedImage(image);
             return this.#vectorPage(
-              { ...pick(params), model: info.model.fingerprint, vector: encodeVector(vector) },
+              { ...pick(params), model: embedder.queryFingerprint, vector: encodeVector(vector) },
               options,
             );
           }
@@ -172,9 +172,10 @@ export class FindThisFit {
     return new PagePromise(
       (async () => {
         const info = await this.#cachedInfo(options);
-        const vector = await (await this.#matchingEmbedder(info)).embedText(text);
+        const embedder = await this.#matchingEmbedder(info);
+        const vector = await embedder.embedText(text);
         return this.#vectorPage(
-          { ...pick(params), model: info.model.fingerprint, vector: encodeVector(vector) },
+          { ...pick(params), model: embedder.queryFingerprint, vector: encodeVector(vector) },
           options,
         );
       })(),
@@ -202,16 +203,23 @@ export class FindThisFit {
 
   #matchingEmbedder(info: InfoResponse): Promise<Embedder> {
     this.#embedder ??= (async () => {
+      // The index model in the index dtype; on WebGPU the embedder may run a query dtype the server admits.
+      const accepted = info.model.queryDtypes ?? [{ dtype: info.model.dtype, fingerprint: info.model.fingerprint }];
       const embedder = await this.#loadEmbedder({
         ...this.#embedderOptions,
         preset: info.model.preset,
         dtype: info.model.dtype as EmbedderOptions['dtype'] & string,
+        allowedDtypes: accepted.map((q) => q.dtype) as EmbedderOptions['allowedDtypes'] & string[],
       });
-      if (embedder.fingerprint !== info.model.fingerprint) {
+      const mismatch =
+        embedder.fingerprint !== info.model.fingerprint
+          ? `The local model (${embedder.fingerprint}) is not the server's (${info.model.fingerprint})`
+          : !accepted.some((q) => q.fingerprint === embedder.queryFingerprint)
+            ? `The server does not accept query vectors in this model's ${embedder.dtype} (${embedder.queryFingerprint})`
+            : undefined;
+      if (mismatch) {
         await embedder.dispose();
-        throw new ClientUsageError(
-          `The local model (${embedder.fingerprint}) is not the server's (${info.model.fingerprint}); refusing to send vectors that would not compare.`,
-        );
+        throw new ClientUsageError(`${mismatch}; refusing to send vectors that would not compare.`);
       }
       return embedder;
     })();

@@ -117,6 +117,35 @@ describe('SDK ↔ server', () => {
     expect(new Set(seen).size).toBe(6);
   });
 
+  it('sends the query dtype the local model ran in, and refuses one the server does not admit', async () => {
+    // What a WebGPU embedder presents: the index contract, vectors computed in fp32 (here by the fp32 files on CPU).
+    const fp32 = await createEmbedder({ preset: 'fixture', modelDir: fixtureDir(), dtype: 'fp32', threads: 1 });
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      if (typeof init?.body === 'string' && init.body.includes('"vector"')) sent.push(JSON.parse(init.body).model);
+      return fetch(input, init);
+    };
+    const asWebGpu = (queryFingerprint: string): Embedder =>
+      Object.assign(Object.create(fp32) as Embedder, { fingerprint: MODEL, queryFingerprint, dtype: 'fp32' });
+    try {
+      const info = await reader().info();
+      const fp32Fingerprint = info.model.queryDtypes?.find((q) => q.dtype === 'fp32')?.fingerprint;
+      expect(fp32Fingerprint).toBe(fp32.fingerprint);
+      const client = reader({ fetch: recording, loadEmbedder: async () => asWebGpu(fp32.fingerprint) });
+      const page = await client.searchByImage(await cropAndReencode(photos[6]!, 0.05), { k: 1 });
+      expect(page.results[0]?.id).toBe(ids[6]);
+      expect(sent).toEqual([fp32.fingerprint]);
+
+      const refused = await reader({ fetch: recording, loadEmbedder: async () => asWebGpu(OTHER_MODEL) })
+        .searchByText('a red shirt')
+        .catch((e: unknown) => e);
+      expect(String(refused)).toMatch(/does not accept query vectors in this model's fp32/);
+      expect(sent).toHaveLength(1);
+    } finally {
+      await fp32.dispose();
+    }
+  });
+
   it('falls back to server-side embedding when the local model cannot load', async () => {
     const client = reader({ loadEmbedder: () => Promise.reject(new Error('no WebGPU, no WASM, no luck')) });
     const page = await client.searchByImage(await encode(photos[2]!), { k: 1 });
