@@ -62,13 +62,26 @@ async function downloadFile(url: string, target: string, label: string, optional
   return true;
 }
 
+export interface DownloadOptions {
+  /**
+   * Also fetch the files of the query dtypes the preset admits (fp16/fp32): what browsers running the model on
+   * WebGPU load from a self-hosted folder. Without them WebGPU falls back to the index dtype on WASM.
+   */
+  webgpu?: boolean;
+}
+
 /**
  * Downloads a real preset's files (pinned revision, pinned dtype) into `<outDir>/<preset>` so the
  * server, ingest and tests can load it offline with `modelDir`. Skips files already present.
  */
-export async function downloadPreset(preset: ModelPreset, outDir: string): Promise<string> {
+export async function downloadPreset(
+  preset: ModelPreset,
+  outDir: string,
+  options: DownloadOptions = {},
+): Promise<string> {
   const dir = join(outDir, preset.name);
-  const files = [...visionFiles(preset.dtype), ...textFiles(preset.dtype)];
+  const dtypes = options.webgpu ? [preset.dtype, ...preset.queryDtypes] : [preset.dtype];
+  const files = [...new Set(dtypes.flatMap((dtype) => [...visionFiles(dtype), ...textFiles(dtype)]))];
   for (const file of [...files, ...OPTIONAL_FILES]) {
     const target = join(dir, file);
     if (
@@ -87,6 +100,7 @@ export async function downloadPreset(preset: ModelPreset, outDir: string): Promi
     revision: preset.revision,
     dtype: preset.dtype,
     fingerprint: fingerprintOf(preset),
+    queryDtypes: dtypes.slice(1),
   };
   await writeFile(join(dir, 'find-this-fit.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;

@@ -16,7 +16,9 @@ Usage:
   ftf-models random-vit [--arch A] [--out DIR]
                                            generate full-size random ViTs for benchmarks
                                            (A: vit-b32-clip | vit-b16-siglip | all; default all)
-  ftf-models download PRESET [--out DIR]   download a real preset from the Hugging Face hub
+  ftf-models download PRESET [--out DIR] [--webgpu]
+                                           download a real preset from the Hugging Face hub
+                                           (--webgpu: also the fp16/fp32 files WebGPU browsers load)
   ftf-models ort-assets DIR                copy ONNX Runtime's browser WASM files into DIR
 
 Options:
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       out: { type: 'string' },
       arch: { type: 'string', default: 'all' },
+      webgpu: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
       if (!REAL_PRESETS.includes(preset.name as never)) {
         throw new Error(`"${preset.name}" is generated, not downloaded: run \`ftf-models fixture\`.`);
       }
-      const dir = await downloadPreset(preset, out);
+      const dir = await downloadPreset(preset, out, { webgpu: values.webgpu });
       process.stdout.write(`${preset.name} (${fingerprintOf(preset)}) → ${dir}\n`);
       return 0;
     }

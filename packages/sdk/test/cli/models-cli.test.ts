@@ -122,6 +122,17 @@ describe('ftf-models', () => {
       expect(again.code).toBe(0);
       expect(again.stderr).not.toContain('100%'); // files already there are not fetched again
 
+      // --webgpu adds the files of the admitted query dtypes (siglip-b16: fp32), nothing else is fetched again.
+      expect(existsSync(join(out, 'siglip-b16', 'onnx', 'vision_model.onnx'))).toBe(false);
+      const webgpu = await cli(['download', 'siglip-b16', '--out', out, '--webgpu'], env);
+      expect(webgpu.code, webgpu.stderr).toBe(0);
+      expect(webgpu.stderr.match(/\(100%\)/g)).toHaveLength(2);
+      for (const file of ['vision_model.onnx', 'text_model.onnx']) {
+        expect(existsSync(join(out, 'siglip-b16', 'onnx', file))).toBe(true);
+      }
+      const withWebGpu = JSON.parse(await readFile(join(out, 'siglip-b16', 'find-this-fit.json'), 'utf8'));
+      expect(withWebGpu).toMatchObject({ dtype: 'q8', queryDtypes: ['fp32'] });
+
       // The stand-in files are 128-d; the real preset declares 768-d: the contract catches it.
       const embedder = await createEmbedder({ preset: 'siglip-b16', modelDir: join(out, 'siglip-b16'), threads: 1 });
       try {
