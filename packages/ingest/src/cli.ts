@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigOverrides, DEFAULTS, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { formatSummary } from './pipeline/summary.js';
+import { EXIT_CODES, formatSummary } from './pipeline/summary.js';
 import { createProgress } from './progress.js';
 import { startScheduler } from './scheduler.js';
 import { StateLockedError } from './state/lock.js';
@@ -38,7 +38,9 @@ ftf-ingest <command> --help shows the options of a command.`,
 
 A run killed half-way (Ctrl-C, kill -9, crash) resumes from its saved cursors on the next run, with no
 duplicates and nothing lost. Ends with a summary: fetched, new, updated, unchanged, skipped (with reasons),
-failed. Exit 0 when the run completed, 1 on an error, 2 on a bad configuration, 3 when another run holds the state.
+failed, and every source that stopped with its reason. Exit status: 0 every source completed, 4 some sources
+stopped (the others completed), 1 failed (no source completed, or an error), 2 bad configuration, 3 another run
+holds the state, 130 interrupted.
 ${COMMON_FLAGS}`,
   schedule: `ftf-ingest schedule — run on a cron schedule (default "${DEFAULTS.schedule.cron}", every 3 hours).
 
@@ -189,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
       // A human line on a terminal; a JSON line (for log collectors and scripts) otherwise.
       if (tty) process.stderr.write(`${formatSummary(summary)}\n`);
       else createLogger('info', process.stdout).info({ summary }, formatSummary(summary));
-      return controller.signal.aborted ? 130 : 0;
+      return controller.signal.aborted ? 130 : EXIT_CODES[summary.outcome];
     } finally {
       progress.stop();
     }

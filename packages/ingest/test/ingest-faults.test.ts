@@ -82,6 +82,7 @@ describe('faults: each handled as described, the run continuing', () => {
     });
     expect(summary.new).toBe(COUNT - 7);
     expect(Object.values(summary.sources).every((s) => s.completed)).toBe(true);
+    expect(summary).toMatchObject({ outcome: 'completed', stopped: [] });
     expect((await stack.client.info()).items.total).toBe(COUNT - 7);
 
     const requests = (re: RegExp) => market.requests.filter((r) => re.test(r.path));
@@ -112,6 +113,10 @@ describe('faults: each handled as described, the run continuing', () => {
     expect(summary.openCircuits[host]).toMatch(/bot challenge/);
     const others = Object.entries(summary.sources).filter(([name]) => name !== 'depop');
     expect(others.every(([, s]) => !s.completed && /circuit open/.test(s.error ?? ''))).toBe(true);
+    // Honest result: some sources stopped (exit 4 from the CLI), each named with its reason.
+    expect(summary.outcome).toBe('partial');
+    expect(summary.stopped.map((s) => s.source).sort()).toEqual(others.map(([name]) => name).sort());
+    expect(summary.stopped.every((s) => s.reason.startsWith('circuit_open: '))).toBe(true);
     const challengeAt = market.requests.findIndex((r) => r.path.startsWith('/shopify/'));
     expect(challengeAt).toBeGreaterThan(-1);
     expect(market.requests.slice(challengeAt + 1)).toHaveLength(0); // it stopped: nothing after the challenge

@@ -8,7 +8,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { ItemState } from '../state/types.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { checkImage, ImageRejectedError } from './image-check.js';
-import { bump, emptySummary, type RunSummary } from './summary.js';
+import { bump, emptySummary, outcomeOf, type RunSummary, type SourceReport } from './summary.js';
 
 export interface IngestDeps {
   client: FindThisFit;
@@ -194,7 +194,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   };
 
   const crawl = async (adapter: SourceAdapter): Promise<void> => {
-    const report = { completed: false, pages: 0 } as RunSummary['sources'][string];
+    const report: SourceReport = { completed: false, pages: 0 };
     summary.sources[adapter.source] = report;
     if (state.run?.sourcesDone.includes(adapter.stateKey)) {
       report.completed = true;
@@ -245,7 +245,9 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     } catch (error) {
       if (options.signal?.aborted) throw error;
       report.error = (error as Error).message;
-      bump(summary.failed, `source:${reasonOf(error)}`);
+      report.reason = reasonOf(error);
+      summary.stopped.push({ source: adapter.source, reason: `${report.reason}: ${report.error}` });
+      bump(summary.failed, `source:${report.reason}`);
       logger.error(
         { source: adapter.source, err: report.error },
         `source ${adapter.source} stopped: ${report.error}; the run goes on`,
@@ -319,7 +321,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
           });
           if (existing) summary.updated++;
           else summary.new++;
-          if (existing && existing.status !== 'sold' && listing.status === 'sold') summary.sold++;
+          // A listing first seen already sold is stored sold too: it counts (the summary once said 0 here).
+          if (listing.status === 'sold' && existing?.status !== 'sold') summary.sold++;
           processed++;
           break;
         }
@@ -417,6 +420,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   }
   state.compact();
   for (const [host, reason] of fetcher.openCircuits) summary.openCircuits[host] = reason;
+  summary.outcome = outcomeOf(summary.sources);
   summary.durationMs = Math.round(performance.now() - started);
   for (const key of ['embedMs', 'starvedMs', 'upsertWaitMs'] as const)
     summary.timings[key] = Math.round(summary.timings[key]);
