@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeDepop, pickPicture } from '../src/sources/depop.js';
 import { extractJsonLdProduct, normalizeJsonLdProduct, parseSitemap } from '../src/sources/jsonld.js';
 import { normalizeShopify } from '../src/sources/shopify.js';
 import { NormalizeError } from '../src/sources/types.js';
@@ -18,77 +17,6 @@ function normalizeError(run: () => unknown): NormalizeError {
   }
   throw new Error('expected a NormalizeError');
 }
-
-describe('depop normalize', () => {
-  const [jacket, shirt, drifted] = json('depop-search.json').objects as unknown[];
-
-  it('maps a search object to the listing schema (title = first line, price in minor units, app link)', () => {
-    expect(normalizeDepop(jacket)).toEqual({
-      source: 'depop',
-      externalId: '300000123',
-      title: 'Blue denim jacket',
-      description: 'Excellent preloved condition, no flaws. Size M.',
-      brand: "Levi's",
-      size: 'M',
-      category: 'jackets',
-      condition: 'excellent',
-      conditionRaw: 'used_excellent',
-      price: { amount: 2500, currency: 'GBP' },
-      url: 'https://www.depop.com/products/vintagevera-blue-denim-jacket-0/',
-      appUrl: 'depop://product/300000123',
-      imageUrl: 'https://media.example/p/123-640.jpg',
-      status: 'active',
-    });
-  });
-
-  it('uses the discounted price when final_price_key says so, maps SOLD, tolerates a missing brand, reads preview', () => {
-    const listing = normalizeDepop(shirt, 'http://127.0.0.1:9/depop');
-    expect(listing.price).toEqual({ amount: 3199, currency: 'USD' });
-    expect(listing.status).toBe('sold');
-    expect(listing.brand).toBeNull();
-    expect(listing.condition).toBe('like_new');
-    expect(listing.imageUrl).toBe('https://media.example/p/456-640.jpg');
-    expect(listing.url).toBe('http://127.0.0.1:9/depop/products/thriftqueen-red-check-shirt-1/');
-  });
-
-  it('fails loudly on format drift, naming the field', () => {
-    expect(normalizeError(() => normalizeDepop(drifted)).field).toBe('pricing');
-    const noCurrency = structuredClone(jacket) as Record<string, Record<string, unknown>>;
-    delete noCurrency.pricing!.currency_name;
-    expect(normalizeError(() => normalizeDepop(noCurrency)).message).toMatch(
-      /^pricing\.currency_name: expected an ISO 4217/,
-    );
-    const newStatus = { ...(jacket as object), status: 'RESERVED' };
-    expect(normalizeError(() => normalizeDepop(newStatus)).field).toBe('status');
-    const newCondition = { ...(jacket as object), attributes: { condition: 'used_okay' } };
-    expect(normalizeError(() => normalizeDepop(newCondition)).message).toMatch(
-      /attributes\.condition: unknown condition "used_okay"/,
-    );
-    const noDescription = { ...(jacket as object), description: undefined };
-    expect(normalizeError(() => normalizeDepop(noDescription)).field).toBe('description');
-  });
-
-  it('picks the picture closest to 640 px', () => {
-    expect(pickPicture({ '150': 'https://a/150', '1280': 'https://a/1280', '480': 'https://a/480' }, 'p')).toBe(
-      'https://a/480',
-    );
-    expect(() => pickPicture({ small: 'https://a' }, 'pictures[0]')).toThrow(/pictures\[0\]: no picture URL/);
-  });
-
-  it('throws only NormalizeError, whatever the payload (property test)', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        try {
-          normalizeDepop(value);
-        } catch (error) {
-          return error instanceof NormalizeError;
-        }
-        return true;
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 describe('shopify normalize', () => {
   const [coat, tee, noPicture, drifted] = json('shopify-products.json').products as unknown[];
