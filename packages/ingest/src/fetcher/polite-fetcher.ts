@@ -58,6 +58,8 @@ export interface FetchResult {
   contentType: string | undefined;
   etag: string | undefined;
   lastModified: string | undefined;
+  /** Response headers, lower-case names (a repeated header: its first value). */
+  headers: Record<string, string>;
   body: Buffer;
 }
 
@@ -326,6 +328,12 @@ export class PoliteFetcher {
       contentType: header(raw, 'content-type'),
       etag: header(raw, 'etag'),
       lastModified: header(raw, 'last-modified'),
+      headers: Object.fromEntries(
+        Object.entries(raw).flatMap(([name, value]) => {
+          const first = Array.isArray(value) ? value[0] : value;
+          return first === undefined ? [] : [[name.toLowerCase(), first]];
+        }),
+      ),
       body,
     };
   }

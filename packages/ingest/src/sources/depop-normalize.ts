@@ -9,6 +9,7 @@ import {
   requiredString,
   requiredUrl,
 } from './fields.js';
+import { keysOf } from './keys-of.js';
 import { type NormalizedListing, NormalizeError } from './types.js';
 
 /**
@@ -32,10 +33,6 @@ const CONDITIONS: Record<string, Condition> = {
 };
 const ACTIVE = new Set(['onsale', 'on_sale', 'status_onsale', 'active', 'available']);
 const SOLD = new Set(['sold', 'status_sold', 'marked_as_sold', 'purchased']);
-
-/** `"keys: a, b, c"` of an object: errors name what *was* there, so shape drift is quick to diagnose. */
-export const keysOf = (value: unknown): string =>
-  isRecord(value) ? `keys: ${Object.keys(value).join(', ') || 'none'}` : describe(value);
 
 function statusOf(item: Record<string, unknown>): ListingStatus {
   // Search results list what is for sale; a status, when given, is checked.

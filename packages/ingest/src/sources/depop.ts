@@ -1,6 +1,7 @@
-import { keysOf, normalizeDepop } from './depop-normalize.js';
+import { normalizeDepop } from './depop-normalize.js';
 import { fetchJson, MalformedPageError } from './fetch-json.js';
 import { describe, isRecord } from './fields.js';
+import { keysOf } from './keys-of.js';
 import type { RawRecord, SourceAdapter, SourceContext, SourcePage } from './types.js';
 
 export { normalizeDepop, pictureUrl, titleFromSlug } from './depop-normalize.js';

@@ -1,3 +1,4 @@
+import type { FetchOptions, FetchResult } from '../fetcher/polite-fetcher.js';
 import type { SourceContext } from './types.js';
 
 /** A page whose body is not the JSON we expect. */
@@ -10,13 +11,24 @@ export class MalformedPageError extends Error {
  * garbled answer is usually transient), up to `attempts` times, each one a normal polite request.
  */
 export async function fetchJson(context: SourceContext, url: string, attempts = 3): Promise<unknown> {
+  return (await fetchJsonResponse(context, url, {}, attempts)).data;
+}
+
+/** Like `fetchJson`, also returning the response (headers such as `X-WP-TotalPages`). */
+export async function fetchJsonResponse(
+  context: SourceContext,
+  url: string,
+  options: Omit<FetchOptions, 'signal'> = {},
+  attempts = 3,
+): Promise<{ data: unknown; response: FetchResult }> {
   for (let attempt = 1; ; attempt++) {
     const response = await context.fetcher.fetch(url, {
       accept: 'application/json',
+      ...options,
       ...(context.signal ? { signal: context.signal } : {}),
     });
     try {
-      return JSON.parse(response.body.toString('utf8')) as unknown;
+      return { data: JSON.parse(response.body.toString('utf8')) as unknown, response };
     } catch (error) {
       const message = `malformed JSON from ${url}: ${(error as Error).message}`;
       if (attempt >= attempts) throw new MalformedPageError(`${message} (after ${attempts} attempts)`);
