@@ -43,6 +43,17 @@ export { DEFAULT_FETCHER_OPTIONS } from './defaults.js';
 
 export interface FetchOptions {
   accept?: string;
+  /** GET unless said otherwise; POST is for token endpoints of official APIs (eBay OAuth). */
+  method?: 'GET' | 'POST';
+  /** Request body (POST). */
+  body?: string;
+  /** Extra request headers (e.g. `authorization`); the User-Agent and Accept stay ours. Never logged. */
+  headers?: Record<string, string>;
+  /**
+   * `false` for an official, authenticated API used under its own terms (eBay's Browse API with an app token):
+   * robots.txt speaks to web crawlers and is not consulted there. Everything else stays polite.
+   */
+  robots?: false;
   /** Validators from an earlier response: a 304 comes back as `notModified`. */
   conditional?: { etag?: string | undefined; lastModified?: string | undefined };
   /** Lower cap than the fetcher's for this call (images). */
@@ -170,7 +181,7 @@ export class PoliteFetcher {
     } catch {
       throw new FetchError('invalid_url', url, `Not a URL: "${url}".`);
     }
-    return this.#follow(parsed, options, true);
+    return this.#follow(parsed, options, options.robots !== false);
   }
 
   async #follow(start: URL, options: FetchOptions, checkRobots: boolean): Promise<FetchResult> {
@@ -256,6 +267,7 @@ export class PoliteFetcher {
     options: FetchOptions,
   ): Promise<FetchResult | { location: URL } | { status: number; retryAfterMs: number | undefined }> {
     const headers: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       'user-agent': this.#options.userAgent,
       accept: options.accept ?? '*/*',
       'accept-encoding': 'identity',
@@ -267,7 +279,13 @@ export class PoliteFetcher {
     this.stats.requests++;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, { method: 'GET', headers, dispatcher: this.#agent, signal });
+      response = await request(url, {
+        method: options.method ?? 'GET',
+        headers,
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        dispatcher: this.#agent,
+        signal,
+      });
     } catch (error) {
       if (errorCode(error) === 'EBLOCKEDADDRESS') {
         throw new BlockedAddressError(
