@@ -76,7 +76,7 @@ describe('ebay: token and search against a server shaped like the API', () => {
     });
 
   async function fakeEbay(options: { revokeFirstToken?: boolean } = {}) {
-    const tokens: Array<{ authorization?: string; body: string; method?: string }> = [];
+    const tokens: Array<{ authorization: string | undefined; body: string; method: string | undefined }> = [];
     let minted = 0;
     const server = await scriptedServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
