@@ -9,9 +9,21 @@ export class ConfigError extends Error {
 }
 
 export type SourceConfig =
-  | { type: 'depop'; apiBase: string; webBase?: string; query?: Record<string, string> }
+  | { type: 'depop'; apiBase: string; webBase?: string; query?: Record<string, string>; shopId?: string }
   | { type: 'shopify'; storeUrl: string; currency: string; name?: string }
-  | { type: 'jsonld'; sitemapUrl: string; include?: string; name?: string };
+  | { type: 'jsonld'; sitemapUrl: string; include?: string; name?: string }
+  | { type: 'woocommerce'; storeUrl: string; name?: string }
+  | {
+      type: 'ebay';
+      apiBase: string;
+      marketplaceId: string;
+      query: string;
+      categoryIds: string;
+      conditionIds?: string[];
+      name?: string;
+      /** From `EBAY_CLIENT_ID` / `EBAY_CLIENT_SECRET` only (a key in the file is refused); never logged. */
+      credentials: { clientId: string; clientSecret: string };
+    };
 
 /** Everything ingest needs, validated, with defaults applied. */
 export interface IngestConfig {
@@ -122,9 +134,76 @@ class Reader {
   }
 }
 
-function readSource(r: Reader, value: unknown, path: string): SourceConfig | undefined {
+const SOURCE_KEYS: Record<string, string[]> = {
+  depop: ['type', 'apiBase', 'webBase', 'query', 'shopId'],
+  shopify: ['type', 'storeUrl', 'currency', 'name'],
+  jsonld: ['type', 'sitemapUrl', 'include', 'name'],
+  woocommerce: ['type', 'storeUrl', 'name'],
+  ebay: ['type', 'apiBase', 'marketplaceId', 'query', 'categoryIds', 'conditionIds', 'name'],
+};
+
+function readEbay(
+  r: Reader,
+  raw: Raw,
+  path: string,
+  env: Record<string, string | undefined>,
+  inspectOnly: boolean,
+): SourceConfig {
+  for (const secret of ['clientId', 'clientSecret', 'credentials'])
+    if (raw[secret] !== undefined)
+      r.errors.push(
+        `${path}.${secret}: secrets do not belong in the config file; set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET`,
+      );
+  const clientId = (env.EBAY_CLIENT_ID ?? '').trim();
+  const clientSecret = (env.EBAY_CLIENT_SECRET ?? '').trim();
+  if ((!clientId || !clientSecret) && !inspectOnly)
+    r.errors.push(
+      `${path}: EBAY_CLIENT_ID and EBAY_CLIENT_SECRET must be set (eBay app keys, from the environment only)`,
+    );
+  const marketplaceId = r.string(raw.marketplaceId, `${path}.marketplaceId`, 'EBAY_US');
+  if (marketplaceId && !/^EBAY_[A-Z_]{2,}$/.test(marketplaceId))
+    r.errors.push(`${path}.marketplaceId: expected an eBay marketplace id like "EBAY_US", got "${marketplaceId}"`);
+  const categoryIds = r.string(raw.categoryIds, `${path}.categoryIds`, '11450');
+  if (categoryIds && !/^\d+(,\d+)*$/.test(categoryIds))
+    r.errors.push(`${path}.categoryIds: expected comma-separated category ids like "11450"`);
+  let conditionIds: string[] | undefined;
+  if (raw.conditionIds !== undefined) {
+    if (!Array.isArray(raw.conditionIds) || !raw.conditionIds.every((c) => typeof c === 'string' && /^\d+$/.test(c)))
+      r.errors.push(`${path}.conditionIds: expected an array of condition id strings like ["3000", "2990"]`);
+    else conditionIds = raw.conditionIds as string[];
+  }
+  return {
+    type: 'ebay',
+    apiBase: r.url(raw.apiBase, `${path}.apiBase`, 'https://api.ebay.com'),
+    marketplaceId,
+    query: r.string(raw.query, `${path}.query`),
+    categoryIds,
+    ...(conditionIds ? { conditionIds } : {}),
+    ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
+    credentials: { clientId, clientSecret },
+  };
+}
+
+function readSource(
+  r: Reader,
+  value: unknown,
+  path: string,
+  env: Record<string, string | undefined>,
+  inspectOnly: boolean,
+): SourceConfig | undefined {
   const raw = r.object(value, path);
+  const known = SOURCE_KEYS[String(raw.type)];
+  if (known)
+    for (const key of Object.keys(raw)) if (!known.includes(key)) r.errors.push(`${path}.${key}: unknown option`);
   switch (raw.type) {
+    case 'woocommerce':
+      return {
+        type: 'woocommerce',
+        storeUrl: r.url(raw.storeUrl, `${path}.storeUrl`),
+        ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
+      };
+    case 'ebay':
+      return readEbay(r, raw, path, env, inspectOnly);
     case 'depop': {
       const query = r.object(raw.query, `${path}.query`);
       for (const [k, v] of Object.entries(query))
@@ -134,6 +213,7 @@ function readSource(r: Reader, value: unknown, path: string): SourceConfig | und
         apiBase: r.url(raw.apiBase, `${path}.apiBase`, 'https://webapi.depop.com/api/v3'),
         ...(raw.webBase !== undefined ? { webBase: r.url(raw.webBase, `${path}.webBase`) } : {}),
         ...(raw.query !== undefined ? { query: query as Record<string, string> } : {}),
+        ...(raw.shopId !== undefined ? { shopId: r.string(raw.shopId, `${path}.shopId`) } : {}),
       };
     }
     case 'shopify': {
@@ -164,7 +244,9 @@ function readSource(r: Reader, value: unknown, path: string): SourceConfig | und
       };
     }
     default:
-      r.errors.push(`${path}.type: expected "depop", "shopify" or "jsonld", got ${JSON.stringify(raw.type)}`);
+      r.errors.push(
+        `${path}.type: expected "depop", "shopify", "jsonld", "woocommerce" or "ebay", got ${JSON.stringify(raw.type)}`,
+      );
       return undefined;
   }
 }
@@ -211,7 +293,7 @@ export function buildConfig(
   if (sourcesRaw !== undefined && !Array.isArray(sourcesRaw)) r.errors.push('sources: expected an array');
   else
     for (const [i, s] of (sourcesRaw ?? []).entries()) {
-      const source = readSource(r, s, `sources[${i}]`);
+      const source = readSource(r, s, `sources[${i}]`, env, inspectOnly);
       if (source) sources.push(source);
     }
   if (!inspectOnly && sources.length === 0) r.errors.push('sources: at least one source is required');

@@ -7,9 +7,11 @@ import { type IngestProgress, runIngest } from './pipeline/run-ingest.js';
 import { loadServerModel } from './pipeline/server-model.js';
 import type { RunSummary } from './pipeline/summary.js';
 import { depopSource } from './sources/depop.js';
+import { ebaySource } from './sources/ebay.js';
 import { jsonLdSource } from './sources/jsonld.js';
 import { shopifySource } from './sources/shopify.js';
 import type { SourceAdapter } from './sources/types.js';
+import { wooCommerceSource } from './sources/woocommerce.js';
 import { StateStore } from './state/state-store.js';
 
 /** The adapters a config names, in order. */
@@ -17,6 +19,8 @@ export function buildSources(config: IngestConfig): SourceAdapter[] {
   return config.sources.map((s): SourceAdapter => {
     if (s.type === 'depop') return depopSource(s);
     if (s.type === 'shopify') return shopifySource(s);
+    if (s.type === 'woocommerce') return wooCommerceSource(s);
+    if (s.type === 'ebay') return ebaySource(s);
     return jsonLdSource({
       sitemapUrl: s.sitemapUrl,
       ...(s.include ? { include: new RegExp(s.include) } : {}),
