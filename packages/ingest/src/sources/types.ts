@@ -26,8 +26,11 @@ export interface SourcePage {
   total?: number;
 }
 
+/** What sources fetch with: the polite fetcher, or the layer in front of it that revalidates stored pages. */
+export type PageFetcher = Pick<PoliteFetcher, 'fetch'>;
+
 export interface SourceContext {
-  fetcher: PoliteFetcher;
+  fetcher: PageFetcher;
   logger: Logger;
   /** Records per page to ask for, where the source lets us choose. */
   pageSize: number;
