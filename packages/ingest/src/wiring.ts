@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { IngestConfig } from './config.js';
 import { PoliteFetcher } from './fetcher/polite-fetcher.js';
 import { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
+import { RevalidatingFetcher } from './pipeline/revalidating-fetcher.js';
 import { type IngestProgress, runIngest } from './pipeline/run-ingest.js';
 import { loadServerModel } from './pipeline/server-model.js';
 import type { RunSummary } from './pipeline/summary.js';
@@ -12,6 +13,7 @@ import { jsonLdSource } from './sources/jsonld.js';
 import { shopifySource } from './sources/shopify.js';
 import type { SourceAdapter } from './sources/types.js';
 import { wooCommerceSource } from './sources/woocommerce.js';
+import { BodyStore } from './state/body-store.js';
 import { StateStore } from './state/state-store.js';
 
 /** The adapters a config names, in order. */
@@ -66,13 +68,16 @@ export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise
     throw error;
   }
   const fetcher = buildFetcher(config, hooks.logger);
+  const bodies = new BodyStore(config.stateDir);
+  const sourceFetcher = new RevalidatingFetcher(fetcher, state, bodies);
   try {
-    return await runIngest(
+    const summary = await runIngest(
       {
         client,
         embedder: model.embedder,
         fingerprint: model.fingerprint,
         fetcher,
+        sourceFetcher,
         state,
         sources: buildSources(config),
         logger: hooks.logger,
@@ -89,6 +94,9 @@ export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
     );
+    // Stored pages no URL points at any more (changed or gone): only after a whole run, never mid-way.
+    if (state.run?.completed) bodies.prune(sourceFetcher.referencedBodies());
+    return summary;
   } finally {
     state.close();
     await fetcher.close();

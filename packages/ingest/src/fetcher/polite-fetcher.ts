@@ -54,6 +54,8 @@ export interface FetchOptions {
    * robots.txt speaks to web crawlers and is not consulted there. Everything else stays polite.
    */
   robots?: false;
+  /** Ignore any stored copy and download afresh (the revalidating layer in front; the fetcher itself ignores it). */
+  fresh?: boolean;
   /** Validators from an earlier response: a 304 comes back as `notModified`. */
   conditional?: { etag?: string | undefined; lastModified?: string | undefined };
   /** Lower cap than the fetcher's for this call (images). */

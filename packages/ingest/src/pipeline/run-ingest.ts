@@ -8,6 +8,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { ItemState } from '../state/types.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { checkImage, ImageRejectedError } from './image-check.js';
+import type { RevalidatingFetcher } from './revalidating-fetcher.js';
 import { bump, emptySummary, outcomeOf, type RunSummary, type SourceReport } from './summary.js';
 
 export interface IngestDeps {
@@ -17,6 +18,8 @@ export interface IngestDeps {
   /** The server's model fingerprint (the embedder's, checked by `loadServerModel`). */
   fingerprint: string;
   fetcher: PoliteFetcher;
+  /** What sources fetch pages and feeds with (conditional GETs, `<lastmod>` skips); default: `fetcher`. */
+  sourceFetcher?: RevalidatingFetcher;
   state: StateStore;
   sources: SourceAdapter[];
   logger: Logger;
@@ -201,7 +204,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       return;
     }
     const context = {
-      fetcher,
+      fetcher: deps.sourceFetcher ?? fetcher,
       logger,
       pageSize: options.pageSize,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -220,8 +223,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
           let listing: NormalizedListing;
           try {
             listing = adapter.normalize(record.payload);
+            deps.sourceFetcher?.confirm(record.ref);
           } catch (error) {
             if (!(error instanceof NormalizeError)) throw error;
+            deps.sourceFetcher?.unconfirm(record.ref);
             bump(summary.skipped, `normalize:${error.field}`);
             logger.warn({ ref: record.ref, field: error.field }, `record skipped: ${error.message}`);
             continue;
@@ -421,6 +426,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   state.compact();
   for (const [host, reason] of fetcher.openCircuits) summary.openCircuits[host] = reason;
   summary.outcome = outcomeOf(summary.sources);
+  if (deps.sourceFetcher) Object.assign(summary, deps.sourceFetcher.stats);
   summary.durationMs = Math.round(performance.now() - started);
   for (const key of ['embedMs', 'starvedMs', 'upsertWaitMs'] as const)
     summary.timings[key] = Math.round(summary.timings[key]);

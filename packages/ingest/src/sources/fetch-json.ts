@@ -25,6 +25,8 @@ export async function fetchJsonResponse(
     const response = await context.fetcher.fetch(url, {
       accept: 'application/json',
       ...options,
+      // A garbled body is fetched again in full, never answered from a stored copy.
+      ...(attempt > 1 ? { fresh: true } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
     });
     try {

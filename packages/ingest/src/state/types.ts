@@ -32,6 +32,14 @@ export interface HttpCacheEntry {
   lastModified?: string;
   /** sha256 of the body we got with these validators. */
   hash?: string;
+  /** Pages and feeds: the body is in the body store under `hash` (answers a 304 without downloading). */
+  stored?: true;
+  /** The URL after redirects, when it differs (sources resolve relative URLs against it). */
+  finalUrl?: string;
+  /** The sitemap `<lastmod>` this page had when it was fetched. */
+  lastmod?: string;
+  /** The page's record was last ingested without error: with an unchanged `lastmod` it is not requested again. */
+  confirmed?: true;
 }
 
 export interface RunState {
