@@ -7,6 +7,7 @@ import {
   BRANDS,
   COLOURS,
   DEPOP_CONDITIONS,
+  EBAY_CONDITIONS,
   GARMENT_KINDS,
   GARMENTS,
   JSONLD_SHOP,
@@ -17,12 +18,14 @@ import {
   SHOPIFY_CONDITIONS,
   SHOPIFY_STORE,
   SIZES,
+  WOO_CONDITIONS,
+  WOO_STORE,
 } from './vocab.js';
 
 /** @typedef {import('./vocab.js').Garment} Garment */
 /** @typedef {import('./vocab.js').Pattern} Pattern */
 /** @typedef {import('./vocab.js').Condition} Condition */
-/** @typedef {'depop'|'shopify'|'jsonld'} SourceKind */
+/** @typedef {'depop'|'shopify'|'jsonld'|'woocommerce'|'ebay'} SourceKind */
 
 /**
  * One listing in canonical form, aligned with the SDK's `ListingUpsert` (minus the vector), plus what the
@@ -77,7 +80,11 @@ const CONDITION_POOL = {
   depop: ['new', 'like_new', 'like_new', 'excellent', 'excellent', 'excellent', 'good', 'good', 'good', 'fair'],
   shopify: ['new', 'like_new', 'excellent', 'excellent', 'good', 'good', 'good', 'fair', 'poor'],
   jsonld: ['new', 'good', 'good', 'good', 'good', 'poor'],
+  woocommerce: ['new', 'like_new', 'excellent', 'excellent', 'good', 'good', 'fair'],
+  ebay: ['excellent', 'good', 'good', 'fair'],
 };
+const WOO_RAW = rawConditions(WOO_CONDITIONS);
+const EBAY_RAW = rawConditions(Object.fromEntries(Object.entries(EBAY_CONDITIONS).map(([k, v]) => [k, v.canonical])));
 
 const CONDITION_FACTOR = { new: 1.25, like_new: 1.1, excellent: 1, good: 0.85, fair: 0.7, poor: 0.55 };
 
@@ -187,9 +194,13 @@ export function makeListing(seed, n, origin, source) {
       ? SHOPIFY_STORE.currency
       : kind === 'jsonld'
         ? JSONLD_SHOP.currency
-        : r.chance(0.75)
-          ? 'GBP'
-          : 'USD';
+        : kind === 'woocommerce'
+          ? WOO_STORE.currency
+          : kind === 'ebay'
+            ? 'USD'
+            : r.chance(0.75)
+              ? 'GBP'
+              : 'USD';
   const whole = Math.max(3, Math.round(r.int(spec.price[0], spec.price[1]) * CONDITION_FACTOR[condition]));
   const cents = r.pick([0, 0, 0, 50, 99]);
   const amount = whole * 100 + cents - (cents === 99 ? 100 : 0);
@@ -202,7 +213,11 @@ export function makeListing(seed, n, origin, source) {
       ? String(300_000_000 + n * 1000 + idPart)
       : kind === 'shopify'
         ? String(7_400_000_000_000 + n * 1000 + idPart)
-        : `SLV-${String(10_000 + n)}`;
+        : kind === 'woocommerce'
+          ? String(5_000 + n)
+          : kind === 'ebay'
+            ? `v1|${String(296_000_000_000 + n * 1000 + idPart)}|0`
+            : `SLV-${String(10_000 + n)}`;
   const seller = kind === 'depop' ? r.pick(SELLERS) : null;
   const titleSlug = slugify(title);
   const slug = kind === 'depop' ? `${slugify(seller ?? 'seller')}-${titleSlug}-${n.toString(36)}` : `${titleSlug}-${n}`;
@@ -211,8 +226,13 @@ export function makeListing(seed, n, origin, source) {
       ? (DEPOP_RAW[condition] ?? 'used_good')
       : kind === 'shopify'
         ? (SHOPIFY_RAW[condition] ?? 'Good')
-        : (SCHEMA_RAW[condition] ?? 'https://schema.org/UsedCondition');
-  const status = r.chance(0.08) ? 'sold' : 'active';
+        : kind === 'woocommerce'
+          ? (WOO_RAW[condition] ?? 'Good')
+          : kind === 'ebay'
+            ? (EBAY_RAW[condition] ?? 'Pre-owned - Good')
+            : (SCHEMA_RAW[condition] ?? 'https://schema.org/UsedCondition');
+  // eBay's search lists live items only: a sold eBay listing leaves the feed (see \`markSold\`).
+  const status = kind !== 'ebay' && r.chance(0.08) ? 'sold' : 'active';
 
   /** @type {FixtureListing} */
   const listing = {
@@ -255,6 +275,12 @@ export function withUrls(listing, origin) {
     listing.appUrl = `depop://product/${listing.externalId}`;
   } else if (listing.source === 'shopify') {
     listing.url = `${origin}/shopify/products/${listing.slug}`;
+    listing.appUrl = null;
+  } else if (listing.source === 'woocommerce') {
+    listing.url = `${origin}/woo/product/${listing.slug}/`;
+    listing.appUrl = null;
+  } else if (listing.source === 'ebay') {
+    listing.url = `${origin}/ebay/itm/${listing.externalId.split('|')[1]}`;
     listing.appUrl = null;
   } else {
     listing.url = `${origin}/shop/products/${listing.slug}`;

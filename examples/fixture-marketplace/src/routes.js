@@ -1,10 +1,14 @@
 // @ts-check
 // URL → reply for every feed, page and image. Pure over the live catalogue state; no faults here.
-import { depopProductPage, depopSearchPage } from './formats/depop.js';
+import { gzipSync } from 'node:zlib';
+import { EbayAuth } from './ebay-auth.js';
+import { depopProductPage, depopSearchPage, depopShopPage } from './formats/depop.js';
+import { ebayItemPage, ebaySearchPage } from './formats/ebay.js';
 import { jsonldProductPage, sitemapIndex, sitemapUrlSet } from './formats/jsonld-shop.js';
 import { shopifyProduct, shopifyProductPage } from './formats/shopify.js';
+import { wooProduct, wooProductPage } from './formats/woocommerce.js';
 import { jsonError, reply } from './http-util.js';
-import { SHOPIFY_STORE } from './vocab.js';
+import { EBAY_CONDITIONS, SELLERS, SHOPIFY_STORE } from './vocab.js';
 
 /** @typedef {import('./catalogue.js').FixtureListing} FixtureListing */
 /** @typedef {import('./http-util.js').Reply} Reply */
@@ -15,6 +19,9 @@ import { SHOPIFY_STORE } from './vocab.js';
  * @property {Map<string, FixtureListing>} byKey
  * @property {Map<string, number>} modified Per-listing Last-Modified (epoch ms) after a mutation.
  * @property {number} lastModified Catalogue-wide Last-Modified (epoch ms).
+ * @property {number} baseModified Last-Modified of a listing never changed since start (epoch ms).
+ * @property {boolean} sitemapGzip The sitemap index lists gzipped child sitemaps (`.xml.gz`).
+ * @property {{ clientId: string, clientSecret: string }} ebayCredentials App keys the eBay token endpoint accepts.
  * @property {string} robotsTxt
  * @property {number | undefined} pageSize
  */
@@ -22,6 +29,10 @@ import { SHOPIFY_STORE } from './vocab.js';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
+const GZIP_TYPE = 'application/x-gzip';
+
+/** A seller's Depop shop id (numeric, as Depop's are). @param {string | null} seller */
+export const depopShopId = (seller) => String(1000 + SELLERS.indexOf(seller ?? ''));
 
 /** @param {string} cursor */
 const decodeCursor = (cursor) => {
@@ -44,13 +55,15 @@ export class Routes {
   constructor(state, images) {
     this.state = state;
     this.images = images;
-    /** @type {{ at: number, length: number, bySource: Record<'depop'|'shopify'|'jsonld', FixtureListing[]>, bySlug: Map<string, FixtureListing> } | undefined} */
+    this.ebayAuth = new EbayAuth(state.ebayCredentials);
+    /** @type {{ at: number, length: number, bySource: Record<import('./catalogue.js').SourceKind, FixtureListing[]>, bySlug: Map<string, FixtureListing> } | undefined} */
     this.indexed = undefined;
   }
 
   /** @param {FixtureListing} listing */
   modifiedOf(listing) {
-    return this.state.modified.get(listing.key) ?? this.state.lastModified;
+    // Untouched listings keep their first Last-Modified: a change elsewhere does not make their page newer.
+    return this.state.modified.get(listing.key) ?? this.state.baseModified;
   }
 
   /**
@@ -60,8 +73,8 @@ export class Routes {
   index() {
     const s = this.state;
     if (!this.indexed || this.indexed.at !== s.lastModified || this.indexed.length !== s.listings.length) {
-      /** @type {Record<'depop'|'shopify'|'jsonld', FixtureListing[]>} */
-      const bySource = { depop: [], shopify: [], jsonld: [] };
+      /** @type {Record<import('./catalogue.js').SourceKind, FixtureListing[]>} */
+      const bySource = { depop: [], shopify: [], jsonld: [], woocommerce: [], ebay: [] };
       /** @type {Map<string, FixtureListing>} */
       const bySlug = new Map();
       for (const l of s.listings) {
@@ -73,18 +86,23 @@ export class Routes {
     return this.indexed;
   }
 
-  /** @param {'depop'|'shopify'|'jsonld'} source */
+  /** @param {import('./catalogue.js').SourceKind} source */
   ofSource(source) {
     return this.index().bySource[source];
   }
 
-  /** @param {'depop'|'shopify'|'jsonld'} source @param {string} slug */
+  /** @param {import('./catalogue.js').SourceKind} source @param {string} slug */
   bySlug(source, slug) {
     return this.index().bySlug.get(`${source}/${slug}`);
   }
 
-  /** @param {string} method @param {string} rawPath @returns {Promise<Reply>} */
-  async handle(method, rawPath) {
+  /**
+   * @param {string} method @param {string} rawPath
+   * @param {import('node:http').IncomingHttpHeaders} [headers] @param {string} [body] POST body
+   * @returns {Promise<Reply>}
+   */
+  async handle(method, rawPath, headers = {}, body = '') {
+    if (method === 'POST' && rawPath === '/ebay/identity/v1/oauth2/token') return this.ebayAuth.mint(headers, body);
     if (method !== 'GET' && method !== 'HEAD')
       return { ...jsonError(405, 'only GET and HEAD'), headers: { allow: 'GET, HEAD' } };
     // Slugs and keys are plain ASCII, so paths are compared as sent (no percent-decoding).
@@ -111,6 +129,24 @@ export class Routes {
         : this.notFound();
     }
     if (path === '/shopify/products.json') return this.shopifyProducts(q);
+    m = /^\/depop\/api\/v1\/shop\/(\d+)\/products\/?$/.exec(path);
+    if (m) return this.depopShop(m[1] ?? '', q);
+    if (path === '/woo/wp-json/wc/store/v1/products') return this.wooProducts(q);
+    m = /^\/woo\/product\/([^/]+)\/?$/.exec(path);
+    if (m) {
+      const listing = this.bySlug('woocommerce', m[1] ?? '');
+      return listing
+        ? reply(200, HTML_TYPE, wooProductPage(listing), { lastModified: this.modifiedOf(listing) })
+        : this.notFound();
+    }
+    if (path === '/ebay/buy/browse/v1/item_summary/search') return this.ebaySearch(q, headers);
+    m = /^\/ebay\/itm\/(\d+)$/.exec(path);
+    if (m) {
+      const listing = this.ofSource('ebay').find((l) => l.externalId === `v1|${m?.[1]}|0`);
+      return listing
+        ? reply(200, HTML_TYPE, ebayItemPage(listing), { lastModified: this.modifiedOf(listing) })
+        : this.notFound();
+    }
     if (path === '/shopify/meta.json') {
       return reply(200, JSON_TYPE, {
         name: SHOPIFY_STORE.name,
@@ -135,20 +171,23 @@ export class Routes {
     }
     if (path === '/shop/sitemap.xml') {
       const files = Math.max(1, Math.ceil(this.ofSource('jsonld').length / this.sitemapSize()));
-      return reply(200, XML_TYPE, sitemapIndex(s.origin, files, new Date(s.lastModified).toISOString()), {
+      const suffix = s.sitemapGzip ? '.xml.gz' : '.xml';
+      return reply(200, XML_TYPE, sitemapIndex(s.origin, files, new Date(s.lastModified).toISOString(), suffix), {
         lastModified: s.lastModified,
       });
     }
-    m = /^\/shop\/sitemap-products-(\d+)\.xml$/.exec(path);
+    m = /^\/shop\/sitemap-products-(\d+)\.xml(\.gz)?$/.exec(path);
     if (m) {
       const size = this.sitemapSize();
       const page = Number(m[1]);
       const all = this.ofSource('jsonld');
       if (page < 1 || (page - 1) * size >= Math.max(all.length, 1)) return this.notFound();
       const slice = all.slice((page - 1) * size, page * size);
-      return reply(200, XML_TYPE, sitemapUrlSet(slice, new Date(s.lastModified).toISOString()), {
-        lastModified: s.lastModified,
-      });
+      // Each <lastmod> is its page's own Last-Modified (W3C datetime), as sitemaps.org asks.
+      const xml = sitemapUrlSet(slice, (l) => new Date(this.modifiedOf(l)).toISOString());
+      return m[2]
+        ? reply(200, GZIP_TYPE, gzipSync(xml), { lastModified: s.lastModified })
+        : reply(200, XML_TYPE, xml, { lastModified: s.lastModified });
     }
     m = /^\/shop\/products\/([^/]+)$/.exec(path);
     if (m) {
@@ -202,6 +241,84 @@ export class Routes {
     const lastListing = page.at(-1);
     const last = lastListing ? encodeCursor(lastListing.n) : after || null;
     const body = depopSearchPage(page, matching.length, last, lo + page.length < matching.length, this.state.origin);
+    return reply(200, JSON_TYPE, body, { lastModified: this.state.lastModified });
+  }
+
+  /** A seller's shop, paged by `offset_id` (the last product of the previous page). @param {string} shopId @param {URLSearchParams} q */
+  depopShop(shopId, q) {
+    const limit = intParam(q.get('limit'), 24, 200);
+    if (limit === undefined) return jsonError(400, 'limit must be an integer from 1 to 200');
+    const offset = q.get('offset_id');
+    const afterN = offset ? decodeCursor(offset) : -1;
+    if (afterN === undefined) return jsonError(400, 'invalid offset_id');
+    const all = this.ofSource('depop').filter((l) => depopShopId(l.seller) === shopId);
+    const rest = all.filter((l) => l.n > afterN);
+    const page = rest.slice(0, Math.min(limit, this.state.pageSize ?? limit));
+    const body = depopShopPage(page, page.length >= rest.length, this.state.origin);
+    return reply(200, JSON_TYPE, body, { lastModified: this.state.lastModified });
+  }
+
+  /** WooCommerce Store API: `page`, `per_page` 1..100 (WordPress refuses more), totals in headers. @param {URLSearchParams} q */
+  wooProducts(q) {
+    const perPage = intParam(q.get('per_page'), 10, 100);
+    const page = intParam(q.get('page'), 1, 1_000_000);
+    if (perPage === undefined || page === undefined) {
+      return jsonError(400, 'rest_invalid_param: per_page must be between 1 (inclusive) and 100 (inclusive)');
+    }
+    const size = Math.min(perPage, this.state.pageSize ?? perPage);
+    const all = this.ofSource('woocommerce');
+    const slice = all.slice((page - 1) * size, page * size);
+    const headers = { 'x-wp-total': String(all.length), 'x-wp-totalpages': String(Math.ceil(all.length / size)) };
+    return reply(
+      200,
+      JSON_TYPE,
+      slice.map((l) => wooProduct(l, this.state.origin)),
+      { lastModified: this.state.lastModified, headers },
+    );
+  }
+
+  /**
+   * eBay Browse API search: Bearer token required; `q` words, `category_ids`, `filter` (`conditions:{USED}` or
+   * `conditionIds:{…}`), `limit` ≤ 200, `offset`; `next` while more follow.
+   * @param {URLSearchParams} q @param {import('node:http').IncomingHttpHeaders} headers
+   */
+  ebaySearch(q, headers) {
+    const denied = this.ebayAuth.check(headers);
+    if (denied) return denied;
+    const limit = intParam(q.get('limit'), 50, 200);
+    const offsetRaw = q.get('offset') ?? '0';
+    if (limit === undefined || !/^\d+$/.test(offsetRaw)) return jsonError(400, 'limit 1..200 and offset ≥ 0');
+    const offset = Number(offsetRaw);
+    const words = (q.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const categories = (q.get('category_ids') ?? '').split(',').filter(Boolean);
+    const filter = q.get('filter') ?? '';
+    const ids = /conditionIds:\{([\d|]+)\}/.exec(filter)?.[1]?.split('|');
+    const usedOnly = /conditions:\{USED\}/.test(filter);
+    const matching = this.ofSource('ebay').filter((l) => {
+      const id = EBAY_CONDITIONS[l.conditionRaw]?.id ?? '3000';
+      if (ids && !ids.includes(id)) return false;
+      if (usedOnly && Number(id) < 2000) return false;
+      if (categories.length > 0 && !categories.includes('11450')) return false;
+      const text = `${l.title} ${l.description} ${l.brand ?? ''} ${l.category}`.toLowerCase();
+      return l.status === 'active' && words.every((w) => text.includes(w));
+    });
+    const size = Math.min(limit, this.state.pageSize ?? limit);
+    const page = matching.slice(offset, offset + size);
+    const base = `${this.state.origin}/ebay/buy/browse/v1/item_summary/search`;
+    const at = (/** @type {number} */ o) => {
+      const p = new URLSearchParams(q);
+      p.set('limit', String(size));
+      p.set('offset', String(o));
+      return `${base}?${p}`;
+    };
+    const body = ebaySearchPage(page, {
+      total: matching.length,
+      limit: size,
+      offset,
+      href: at(offset),
+      nextHref: offset + size < matching.length ? at(offset + size) : null,
+      origin: this.state.origin,
+    });
     return reply(200, JSON_TYPE, body, { lastModified: this.state.lastModified });
   }
 

@@ -12,11 +12,14 @@ import {
   COLOURS,
   CONDITIONS,
   DEPOP_CONDITIONS,
+  EBAY_CONDITIONS,
+  EBAY_FIXTURE_CREDENTIALS,
   GARMENT_KINDS,
   PATTERNS,
   rawConditions,
   SCHEMA_ORG_CONDITIONS,
   SHOPIFY_CONDITIONS,
+  WOO_CONDITIONS,
 } from './vocab.js';
 
 /** @typedef {import('./catalogue.js').FixtureListing} FixtureListing */
@@ -32,9 +35,25 @@ import {
  * @property {number} [pageSize] Caps items per page / sitemap file in every feed (default: Depop 100, Shopify 250, sitemap 1000).
  * @property {number} [imageCacheBytes] Rendered-image LRU budget (default 256 MiB).
  * @property {number} [maxLoggedRequests] Request-log length; the oldest entries go first (default 100 000).
+ * @property {{ woocommerce?: number, ebay?: number }} [extraSources] Listings of the WooCommerce shop and the
+ *   eBay-shaped API, appended after `count` (default none: the catalogue stays as it was).
+ * @property {boolean} [sitemapGzip] The sitemap index lists gzipped child sitemaps `.xml.gz` (default false).
+ * @property {{ clientId: string, clientSecret: string }} [ebayCredentials] App keys the eBay token endpoint accepts.
  */
 
-const OPTION_KEYS = ['count', 'seed', 'port', 'host', 'robotsTxt', 'pageSize', 'imageCacheBytes', 'maxLoggedRequests'];
+const OPTION_KEYS = [
+  'count',
+  'seed',
+  'port',
+  'host',
+  'robotsTxt',
+  'pageSize',
+  'imageCacheBytes',
+  'maxLoggedRequests',
+  'extraSources',
+  'sitemapGzip',
+  'ebayCredentials',
+];
 
 /** @param {MarketplaceOptions} options */
 function checkOptions(options) {
@@ -62,7 +81,29 @@ function checkOptions(options) {
     throw new RangeError('imageCacheBytes must be a non-negative integer');
   if (!Number.isInteger(maxLoggedRequests) || maxLoggedRequests < 0)
     throw new RangeError('maxLoggedRequests must be a non-negative integer');
-  return { count, seed, port, host, robotsTxt, pageSize, imageCacheBytes, maxLoggedRequests };
+  const { extraSources = {}, sitemapGzip = false, ebayCredentials = EBAY_FIXTURE_CREDENTIALS } = options;
+  if (extraSources === null || typeof extraSources !== 'object') throw new TypeError('extraSources must be an object');
+  for (const [kind, n] of Object.entries(extraSources)) {
+    if (kind !== 'woocommerce' && kind !== 'ebay') throw new TypeError(`extraSources: unknown source ${kind}`);
+    if (!Number.isInteger(n) || n < 0 || n > 100_000)
+      throw new RangeError(`extraSources.${kind} must be an integer from 0 to 100000, got ${String(n)}`);
+  }
+  if (typeof sitemapGzip !== 'boolean') throw new TypeError('sitemapGzip must be true or false');
+  if (typeof ebayCredentials?.clientId !== 'string' || typeof ebayCredentials?.clientSecret !== 'string')
+    throw new TypeError('ebayCredentials must be { clientId, clientSecret }');
+  return {
+    count,
+    seed,
+    port,
+    host,
+    robotsTxt,
+    pageSize,
+    imageCacheBytes,
+    maxLoggedRequests,
+    extraSources,
+    sitemapGzip,
+    ebayCredentials,
+  };
 }
 
 /** @param {string} origin */
@@ -82,13 +123,17 @@ export async function startFixtureMarketplace(options = {}) {
   let inFlight = 0;
   let maxConcurrent = 0;
 
+  const started = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
   /** @type {import('./routes.js').Catalogue} */
   const state = {
     origin: '',
     listings: [],
     byKey: new Map(),
     modified: new Map(),
-    lastModified: Math.floor(Date.now() / 1000) * 1000 - 3_600_000,
+    lastModified: started,
+    baseModified: started,
+    sitemapGzip: o.sitemapGzip,
+    ebayCredentials: o.ebayCredentials,
     robotsTxt: '',
     pageSize: o.pageSize,
   };
@@ -124,12 +169,28 @@ export async function startFixtureMarketplace(options = {}) {
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} path */
   async function handle(req, res, path) {
+    // Only the eBay token endpoint takes a body (a small form); anything bigger is refused.
+    let body = '';
+    if (req.method === 'POST') {
+      for await (const chunk of req) {
+        body += String(chunk);
+        if (body.length > 16_384) return send(req, res, jsonError(413, 'request body too large'));
+      }
+    }
+    const method = req.method ?? 'GET';
     const fault = faults.take(path);
     if (fault) {
-      const done = await applyFault(fault, req, res, () => routes.handle(req.method ?? 'GET', path), images, state);
+      const done = await applyFault(
+        fault,
+        req,
+        res,
+        () => routes.handle(method, path, req.headers, body),
+        images,
+        state,
+      );
       if (done) return;
     }
-    const r = await routes.handle(req.method ?? 'GET', path);
+    const r = await routes.handle(method, path, req.headers, body);
     send(req, res, r);
   }
 
@@ -139,7 +200,7 @@ export async function startFixtureMarketplace(options = {}) {
     /** @type {Record<string, string | number>} */
     // Any origin may read: browser tests and the demo page fetch photos and feeds cross-origin.
     const headers = { 'content-type': r.type, 'access-control-allow-origin': '*', ...(r.headers ?? {}) };
-    if (r.status === 200) {
+    if (r.status === 200 && req.method !== 'POST') {
       const etag = r.etag ?? etagOf(r.body);
       headers.etag = etag;
       if (r.lastModified !== undefined) headers['last-modified'] = new Date(r.lastModified).toUTCString();
@@ -171,6 +232,13 @@ export async function startFixtureMarketplace(options = {}) {
     state.byKey.set(listing.key, listing);
   }
   let nextN = o.count;
+  for (const kind of /** @type {const} */ (['woocommerce', 'ebay'])) {
+    for (let i = 0; i < (o.extraSources[kind] ?? 0); i++) {
+      const listing = makeListing(o.seed, nextN++, state.origin, kind);
+      state.listings.push(listing);
+      state.byKey.set(listing.key, listing);
+    }
+  }
 
   /** @param {string} key */
   const find = (key) => {
@@ -191,6 +259,17 @@ export async function startFixtureMarketplace(options = {}) {
       depop: { apiBase: `${state.origin}/depop/api/v3`, webBase: `${state.origin}/depop` },
       shopify: { storeUrl: `${state.origin}/shopify` },
       jsonld: { siteUrl: `${state.origin}/shop`, sitemapUrl: `${state.origin}/shop/sitemap.xml` },
+      woocommerce: { storeUrl: `${state.origin}/woo` },
+      ebay: { apiBase: `${state.origin}/ebay`, credentials: { ...o.ebayCredentials } },
+      /** A seller's Depop shop (`shopId` per seller username), for `depopShopId(seller)`. */
+      depopShop: { apiBase: `${state.origin}/depop/api/v1`, webBase: `${state.origin}/depop` },
+    },
+    /** The eBay token endpoint: tokens minted so far; `revokeAll()` makes every live token invalid. */
+    ebay: {
+      get minted() {
+        return routes.ebayAuth.minted;
+      },
+      revokeAll: () => routes.ebayAuth.revokeAll(),
     },
     /** The live catalogue (feeds serve exactly these, in this order); treat as read-only, use the mutations. */
     listings: state.listings,
@@ -298,16 +377,18 @@ export async function startFixtureMarketplace(options = {}) {
 /** @param {unknown} source @returns {import('./catalogue.js').SourceKind | undefined} */
 function checkSource(source) {
   if (source === undefined) return undefined;
-  if (source !== 'depop' && source !== 'shopify' && source !== 'jsonld') {
-    throw new TypeError(`source must be depop, shopify or jsonld, got ${String(source)}`);
+  if (!['depop', 'shopify', 'jsonld', 'woocommerce', 'ebay'].includes(/** @type {string} */ (source))) {
+    throw new TypeError(`source must be depop, shopify, jsonld, woocommerce or ebay, got ${String(source)}`);
   }
-  return source;
+  return /** @type {import('./catalogue.js').SourceKind} */ (source);
 }
 
 const RAW_BY_SOURCE = {
   depop: rawConditions(DEPOP_CONDITIONS),
   shopify: rawConditions(SHOPIFY_CONDITIONS),
   jsonld: rawConditions(SCHEMA_ORG_CONDITIONS),
+  woocommerce: rawConditions(WOO_CONDITIONS),
+  ebay: rawConditions(Object.fromEntries(Object.entries(EBAY_CONDITIONS).map(([k, v]) => [k, v.canonical]))),
 };
 const OVERRIDABLE = [
   'source',

@@ -208,3 +208,24 @@ export function rawConditions(map) {
 
 export const SHOPIFY_STORE = { name: 'Thrift Harbour', currency: 'EUR' };
 export const JSONLD_SHOP = { name: 'Second Loop Vintage', currency: 'USD' };
+
+/** The WooCommerce shop (Store API): condition in a product attribute named "Condition", Shopify-like wording. */
+export const WOO_STORE = { name: 'Attic Threads', currency: 'GBP' };
+/** @type {Record<string, Condition>} */
+export const WOO_CONDITIONS = { ...SHOPIFY_CONDITIONS };
+
+/**
+ * eBay condition ids (item condition policy for clothing) ↔ canonical; the fixture lists used items only, as the
+ * ingest asks eBay for (`filter=conditions:{USED}`).
+ * @type {Record<string, { id: string, canonical: Condition }>}
+ */
+export const EBAY_CONDITIONS = {
+  'Pre-owned - Excellent': { id: '2990', canonical: 'excellent' },
+  'Pre-owned - Good': { id: '3000', canonical: 'good' },
+  'Pre-owned - Fair': { id: '3010', canonical: 'fair' },
+};
+/** Default app keys the fixture's eBay token endpoint accepts. */
+export const EBAY_FIXTURE_CREDENTIALS = {
+  clientId: 'FixtureM-arket-PRD-0000000000-fixture0',
+  clientSecret: 'PRD-fixture-secret-0000',
+};

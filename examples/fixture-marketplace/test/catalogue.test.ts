@@ -29,10 +29,14 @@ describe('generateCatalogue', () => {
   });
 
   it('gives every listing canonical fields the SDK accepts and the source can express', () => {
-    const raw = { depop: DEPOP_CONDITIONS, shopify: SHOPIFY_CONDITIONS, jsonld: SCHEMA_ORG_CONDITIONS };
+    const raw: Record<string, Record<string, string>> = {
+      depop: DEPOP_CONDITIONS,
+      shopify: SHOPIFY_CONDITIONS,
+      jsonld: SCHEMA_ORG_CONDITIONS,
+    };
     for (const l of generateCatalogue({ count: 500, seed: 3 })) {
       expect(CONDITIONS).toContain(l.condition);
-      expect(raw[l.source][l.conditionRaw]).toBe(l.condition);
+      expect(raw[l.source]?.[l.conditionRaw]).toBe(l.condition);
       expect(Number.isInteger(l.price.amount) && l.price.amount > 0).toBe(true);
       expect(['GBP', 'USD', 'EUR']).toContain(l.price.currency);
       expect(['active', 'sold']).toContain(l.status);

@@ -56,23 +56,25 @@ describe('feeds walked end to end', () => {
       ]),
     );
     expect(typeof o.id).toBe('number');
-    expect(o.preview['150']).toMatch(/\/images\/depop-\d+\.jpg\?w=150$/);
+    // As the web search answers (public clients' recordings): pictures and preview as formats.P0.url.
+    expect(o.preview.formats.P0.url).toMatch(/\/images\/depop-\d+\.jpg\?w=640$/);
+    expect(o.pictures[0].formats.P0.url).toBe(o.preview.formats.P0.url);
+    expect(o.sizes[0]).toEqual({ id: 1, name: expect.any(String), quantity: 1 });
+    expect(o.pricing.currency).toMatch(/^(GBP|USD)$/);
     expect(o.pricing.original_price.price_breakdown.price.amount).toMatch(/^\d+\.\d{2}$/);
     expect(['ONSALE', 'SOLD']).toContain(o.status);
   });
 
-  it('Depop-like search: reduced prices use discounted_price as the final price', async () => {
+  it('Depop-like search: reduced prices use current_price as the final price', async () => {
     const reduced = market.listings.find((l) => l.source === 'depop' && l.originalPrice !== null);
     expect(reduced).toBeDefined();
     // biome-ignore lint/suspicious/noExplicitAny: wire format
     const body: any = await getJson(`${market.sources.depop.apiBase}/search/products/?limit=100`);
     // biome-ignore lint/suspicious/noExplicitAny: wire format
     const o = body.objects.find((x: any) => String(x.id) === reduced?.externalId);
-    expect(o.pricing.final_price_key).toBe('discounted_price');
+    expect(o.pricing.final_price_key).toBe('current_price');
     expect(o.pricing.is_reduced).toBe(true);
-    expect(Number(o.pricing.original_price.total_price)).toBeGreaterThan(
-      Number(o.pricing.discounted_price.total_price),
-    );
+    expect(Number(o.pricing.original_price.total_price)).toBeGreaterThan(Number(o.pricing.current_price.total_price));
   });
 
   it('Depop-like search: `what` filters by words, bad limits and cursors are a 400', async () => {

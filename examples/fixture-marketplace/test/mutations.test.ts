@@ -20,7 +20,7 @@ async function feed(source: (typeof SOURCES)[number]): Promise<Canonical[]> {
 
 /** Every feed still equals the live catalogue, and this listing's entry is `expected` (or absent). */
 async function expectFeedsShow(listing: FixtureListing, expected: Partial<Canonical> | 'absent') {
-  const items = await feed(listing.source);
+  const items = await feed(listing.source as (typeof SOURCES)[number]);
   expect(items).toEqual(market.listings.filter((l) => l.source === listing.source).map(canonicalOf));
   const entry = items.find((i) => i.externalId === listing.externalId);
   if (expected === 'absent') expect(entry).toBeUndefined();
@@ -97,7 +97,9 @@ describe('mutations are reflected in every feed', () => {
     // biome-ignore lint/suspicious/noExplicitAny: invalid input on purpose
     expect(() => market.add({ vector: [1] } as any)).toThrow(/unknown or read-only field vector/);
     // biome-ignore lint/suspicious/noExplicitAny: invalid input on purpose
-    expect(() => market.add({ source: 'ebay' } as any)).toThrow(/source must be depop, shopify or jsonld/);
+    expect(() => market.add({ source: 'vinted' } as any)).toThrow(
+      /source must be depop, shopify, jsonld, woocommerce or ebay/,
+    );
     expect(() => market.add({ source: 'depop', condition: 'poor' })).toThrow(/depop cannot express condition poor/);
     // biome-ignore lint/suspicious/noExplicitAny: invalid input on purpose
     expect(() => market.add({ price: { amount: 10, currency: 'JPY' } as any })).toThrow(

@@ -6,12 +6,12 @@ import { escapeHtml, productPage } from './html.js';
 
 /** @typedef {import('../catalogue.js').FixtureListing} FixtureListing */
 
-/** @param {string} origin @param {number} files @param {string} lastmod */
-export function sitemapIndex(origin, files, lastmod) {
+/** @param {string} origin @param {number} files @param {string} lastmod @param {string} [suffix] `.xml` or `.xml.gz` */
+export function sitemapIndex(origin, files, lastmod, suffix = '.xml') {
   const entries = Array.from(
     { length: files },
     (_, i) =>
-      `  <sitemap>\n    <loc>${origin}/shop/sitemap-products-${i + 1}.xml</loc>\n    <lastmod>${lastmod}</lastmod>\n  </sitemap>`,
+      `  <sitemap>\n    <loc>${origin}/shop/sitemap-products-${i + 1}${suffix}</loc>\n    <lastmod>${lastmod}</lastmod>\n  </sitemap>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -20,10 +20,10 @@ ${entries.join('\n')}
 `;
 }
 
-/** @param {FixtureListing[]} listings @param {string} lastmod */
-export function sitemapUrlSet(listings, lastmod) {
+/** @param {FixtureListing[]} listings @param {(listing: FixtureListing) => string} lastmodOf */
+export function sitemapUrlSet(listings, lastmodOf) {
   const entries = listings.map(
-    (l) => `  <url>\n    <loc>${escapeHtml(l.url)}</loc>\n    <lastmod>${lastmod}</lastmod>\n  </url>`,
+    (l) => `  <url>\n    <loc>${escapeHtml(l.url)}</loc>\n    <lastmod>${lastmodOf(l)}</lastmod>\n  </url>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">

@@ -35,15 +35,15 @@ export function fromDepop(o: Json, origin: string): Canonical {
     title,
     description: rest.join('\n').trim(),
     brand: o.brand_name ?? null,
-    size: o.sizes[0],
+    size: o.sizes[0].name,
     category: o.category_name,
     condition: DEPOP_CONDITIONS[o.attributes.condition],
     conditionRaw: o.attributes.condition,
-    price: { amount: minorUnits(o.pricing[priceKey].price_breakdown.price.amount), currency: o.pricing.currency_name },
+    price: { amount: minorUnits(o.pricing[priceKey].price_breakdown.price.amount), currency: o.pricing.currency },
     status: o.status === 'SOLD' ? 'sold' : 'active',
     url: `${origin}/depop/products/${o.slug}/`,
     appUrl: `depop://product/${o.id}`,
-    imageUrl: o.pictures[0]['640'],
+    imageUrl: o.pictures[0].formats.P0.url,
   };
 }
 
