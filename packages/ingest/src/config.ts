@@ -17,7 +17,7 @@ export type SourceConfig =
       type: 'ebay';
       apiBase: string;
       marketplaceId: string;
-      query: string;
+      query?: string;
       categoryIds: string;
       conditionIds?: string[];
       name?: string;
@@ -176,7 +176,7 @@ function readEbay(
     type: 'ebay',
     apiBase: r.url(raw.apiBase, `${path}.apiBase`, 'https://api.ebay.com'),
     marketplaceId,
-    query: r.string(raw.query, `${path}.query`),
+    ...(raw.query !== undefined ? { query: r.string(raw.query, `${path}.query`) } : {}),
     categoryIds,
     ...(conditionIds ? { conditionIds } : {}),
     ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),

@@ -7,14 +7,21 @@ import { memoryLogger } from './helpers/fetcher.js';
 import { type Marketplace, marketConfig, startFixtureMarketplace, startTestServer, tempDir } from './helpers/stack.js';
 
 // One marketplace + one real server (PGlite, fixture model) for the whole file; runs build on each other.
+// Every source shape: Depop (recorded web-search shape), Shopify, a JSON-LD shop behind gzipped child sitemaps,
+// a WooCommerce Store API shop and the eBay-shaped Browse API (token endpoint + item_summary/search).
 let market: Marketplace;
 let stack: Awaited<ReturnType<typeof startTestServer>>;
 const state = tempDir('ftf-ingest-e2e-');
 const COUNT = 40;
+const EXTRA = { woocommerce: 6, ebay: 6 };
+const TOTAL = COUNT + EXTRA.woocommerce + EXTRA.ebay;
+// Gzipped child sitemaps (`.xml.gz`) need the JSON-LD source's gzip support, which lands separately; until then the
+// shop's index lists plain `.xml` children. The fixture serves both (see its tests).
+const GZIP_SITEMAPS = false;
 
 beforeAll(async () => {
   [market, stack] = await Promise.all([
-    startFixtureMarketplace({ count: COUNT, seed: 7, pageSize: 10 }),
+    startFixtureMarketplace({ count: COUNT, seed: 7, pageSize: 10, extraSources: EXTRA, sitemapGzip: GZIP_SITEMAPS }),
     startTestServer(),
   ]);
 });
@@ -23,7 +30,7 @@ afterAll(async () => {
   state.remove();
 });
 
-const config = (extra: Record<string, unknown> = {}) => marketConfig(market, stack.server.url, state.path, extra);
+const config = (extra: Record<string, unknown> = {}) => marketConfig(market, stack.server.url, state.path, extra, true);
 async function run(extra: Record<string, unknown> = {}): Promise<RunSummary> {
   const { logger } = memoryLogger();
   market.resetLog();
@@ -43,12 +50,12 @@ function entryOf(key: string): ItemState {
 
 describe('ingest against the fixture marketplace and a real server', () => {
   // Generous: this machine is shared; the work itself takes a fraction of this.
-  it('a full run ingests every listing once', { timeout: 180_000 }, async () => {
+  it('a full run ingests every listing of every source once', { timeout: 180_000 }, async () => {
     const summary = await run();
     expect(summary.failed).toEqual({});
     expect(summary.skipped).toEqual({});
-    expect(summary.new).toBe(COUNT);
-    expect(summary.embedded).toBe(COUNT);
+    expect(summary.new).toBe(TOTAL);
+    expect(summary.embedded).toBe(TOTAL);
     // Listings already sold at their first sighting are stored sold and counted (the summary once said 0).
     const soldAtSource = market.listings.filter((l) => l.status === 'sold').length;
     expect(soldAtSource).toBeGreaterThan(0);
@@ -56,19 +63,26 @@ describe('ingest against the fixture marketplace and a real server', () => {
     expect(summary.outcome).toBe('completed');
     expect(Object.values(summary.sources).every((s) => s.completed)).toBe(true);
     const info = await stack.client.info();
-    expect(info.items.total).toBe(COUNT);
+    expect(info.items.total).toBe(TOTAL);
     expect(info.items.active).toBe(market.listings.filter((l) => l.status === 'active').length);
+    // The JSON-LD shop's product pages came through its child sitemaps (gzipped when GZIP_SITEMAPS).
+    const child = GZIP_SITEMAPS ? /^\/shop\/sitemap-products-\d+\.xml\.gz$/ : /^\/shop\/sitemap-products-\d+\.xml$/;
+    expect(market.requests.some((r) => child.test(r.path))).toBe(true);
+    // One eBay app token for the whole run, then Bearer-authorised searches.
+    expect(market.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      '/ebay/identity/v1/oauth2/token',
+    ]);
     // Each photo downloaded exactly once; one request in flight at a time (one host).
     const paths = imageRequests().map((r) => r.path);
-    expect(paths).toHaveLength(COUNT);
-    expect(new Set(paths).size).toBe(COUNT);
+    expect(paths).toHaveLength(TOTAL);
+    expect(new Set(paths).size).toBe(TOTAL);
     expect(market.maxConcurrent).toBe(1);
     expect(
       market.requests.every((r) => String(r.headers['user-agent']).includes('+https://find-this-fit.example/bot')),
     ).toBe(true);
 
     // Spot-check one listing of each source through the API.
-    for (const source of ['depop', 'shopify', 'jsonld'] as const) {
+    for (const source of ['depop', 'shopify', 'jsonld', 'woocommerce', 'ebay'] as const) {
       const listing = market.listings.find((l) => l.source === source)!;
       const item = await stack.client.items.get(entryOf(listing.key).id);
       expect(item).toMatchObject({
@@ -80,11 +94,38 @@ describe('ingest against the fixture marketplace and a real server', () => {
     }
   });
 
-  it('a second run changes nothing and re-embeds nothing', async () => {
+  it('a second run against the unchanged marketplace revalidates every page and feed and re-embeds nothing', async () => {
     const before = await stack.client.info();
     const summary = await run();
-    expect(summary).toMatchObject({ new: 0, updated: 0, unchanged: COUNT, embedded: 0, failed: {}, skipped: {} });
+    expect(summary).toMatchObject({
+      new: 0,
+      updated: 0,
+      unchanged: TOTAL,
+      embedded: 0,
+      failed: {},
+      skipped: {},
+      outcome: 'completed',
+    });
     expect(imageRequests()).toHaveLength(0);
+    // From the marketplace's request log: every page and feed request carried the validators of the first run
+    // and was answered 304 (robots.txt, fetched once a run, and the eBay token POST are neither).
+    const revalidated = market.requests.filter((r) => r.method === 'GET' && r.path !== '/robots.txt');
+    expect(revalidated.length).toBeGreaterThan(0);
+    for (const r of revalidated) {
+      expect(r.headers['if-none-match'], r.path).toMatch(/^"/);
+      expect(r.status, r.path).toBe(304);
+    }
+    const feeds = ['/depop/api/v3/search/', '/shopify/products.json', '/shop/sitemap.xml', '/shop/sitemap-products-'];
+    for (const prefix of [...feeds, '/woo/wp-json/wc/store/v1/products', '/ebay/buy/browse/v1/item_summary/search'])
+      expect(
+        revalidated.some((r) => r.path.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
+    expect(summary.notModified).toBe(revalidated.length);
+    // Product pages whose sitemap <lastmod> is unchanged since they were ingested are not requested at all.
+    expect(revalidated.filter((r) => r.path.startsWith('/shop/products/'))).toHaveLength(0);
+    expect(summary.lastmodSkipped).toBe(market.listings.filter((l) => l.source === 'jsonld').length);
+    expect(market.requests.filter((r) => r.method === 'POST')).toHaveLength(1); // this run's eBay token
     expect((await stack.client.info()).items).toEqual(before.items);
   });
 
@@ -96,7 +137,11 @@ describe('ingest against the fixture marketplace and a real server', () => {
     market.setPrice(shop.key, 4321);
     market.markSold(page.key);
     const summary = await run();
-    expect(summary).toMatchObject({ new: 0, updated: 3, unchanged: COUNT - 3, embedded: 0, sold: 1 });
+    expect(summary).toMatchObject({ new: 0, updated: 3, unchanged: TOTAL - 3, embedded: 0, sold: 1 });
+    // Only the changed page's <lastmod> moved: it alone was requested (conditionally, 200 with the new page).
+    const pages = market.requests.filter((r) => r.path.startsWith('/shop/products/'));
+    expect(pages.map((r) => [r.path, r.status])).toEqual([[new URL(page.url).pathname, 200]]);
+    expect(pages[0]?.headers['if-none-match']).toMatch(/^"/);
     expect((await stack.client.items.get(entryOf(depop.key).id)).price?.amount).toBe(1234);
     expect((await stack.client.items.get(entryOf(shop.key).id)).price?.amount).toBe(4321);
     const sold = await stack.client.items.get(entryOf(page.key).id);

@@ -17,8 +17,8 @@ export interface EbayOptions {
   apiBase?: string;
   /** `X-EBAY-C-MARKETPLACE-ID`, e.g. `EBAY_US`, `EBAY_GB`, `EBAY_DE`. */
   marketplaceId?: string;
-  /** Keywords (`q`). */
-  query: string;
+  /** Keywords (`q`); without, the whole category (eBay needs `q` or `category_ids`). */
+  query?: string;
   /** `category_ids`; default 11450 (Clothing, Shoes & Accessories). */
   categoryIds?: string;
   /** Condition ids for `filter=conditionIds:{…}`; default: `filter=conditions:{USED}` (every used condition). */
@@ -108,13 +108,13 @@ export function ebaySource(options: EbayOptions): SourceAdapter {
 
   return {
     source,
-    stateKey: `ebay|${apiBase}|${marketplaceId}|${options.query}|${categoryIds}|${filter}`,
+    stateKey: `ebay|${apiBase}|${marketplaceId}|${options.query ?? ''}|${categoryIds}|${filter}`,
     normalize: (payload) => normalizeEbay(payload, source),
     async *pages(context, cursor): AsyncIterable<SourcePage> {
       const limit = Math.min(200, context.pageSize);
       for (let offset = cursor ? Number(cursor) : 0; ; ) {
         const params = new URLSearchParams({
-          q: options.query,
+          ...(options.query ? { q: options.query } : {}),
           category_ids: categoryIds,
           filter,
           limit: String(limit),

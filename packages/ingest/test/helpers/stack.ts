@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Marketplace, SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
+import {
+  EBAY_FIXTURE_CREDENTIALS,
+  type Marketplace,
+  SHOPIFY_STORE,
+  startFixtureMarketplace,
+} from '@find-this-fit/example-fixture-marketplace';
 import { FindThisFit } from '@find-this-fit/sdk';
 import { loadConfig as loadServerConfig, type RunningServer, startServer } from '@find-this-fit/server';
 import pino from 'pino';
@@ -43,13 +48,23 @@ export async function startTestServer(): Promise<{
   };
 }
 
-/** An ingest config for the three sources of a fixture marketplace, fast and loopback-only. */
+/**
+ * An ingest config for the sources of a fixture marketplace (Depop, Shopify, JSON-LD; WooCommerce and eBay too
+ * when `marketplaces` says so), fast and loopback-only. eBay app keys come through the environment, as in use.
+ */
 export function marketConfig(
   market: Marketplace,
   serverUrl: string,
   stateDir: string,
   extra: Record<string, unknown> = {},
+  marketplaces = false,
 ): IngestConfig {
+  const more = marketplaces
+    ? [
+        { type: 'woocommerce', storeUrl: market.sources.woocommerce.storeUrl },
+        { type: 'ebay', apiBase: market.sources.ebay.apiBase, marketplaceId: 'EBAY_US' },
+      ]
+    : [];
   return buildConfig(
     {
       server: { url: serverUrl },
@@ -60,12 +75,20 @@ export function marketConfig(
         { type: 'depop', apiBase: market.sources.depop.apiBase, webBase: market.sources.depop.webBase },
         { type: 'shopify', storeUrl: market.sources.shopify.storeUrl, currency: SHOPIFY_STORE.currency },
         { type: 'jsonld', sitemapUrl: market.sources.jsonld.sitemapUrl },
+        ...more,
       ],
       fetch: { crawlDelayMs: 0, allowLoopback: true, timeoutMs: 2000, backoffBaseMs: 20, backoffCapMs: 200 },
       batch: { pageSize: 10, embed: 8, upsert: 50 },
       ...extra,
     },
-    { baseDir: REPO_ROOT, env: { FTF_INGEST_API_KEY: SECRET } },
+    {
+      baseDir: REPO_ROOT,
+      env: {
+        FTF_INGEST_API_KEY: SECRET,
+        EBAY_CLIENT_ID: EBAY_FIXTURE_CREDENTIALS.clientId,
+        EBAY_CLIENT_SECRET: EBAY_FIXTURE_CREDENTIALS.clientSecret,
+      },
+    },
   );
 }
 

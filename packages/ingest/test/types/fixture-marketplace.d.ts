@@ -3,7 +3,7 @@ declare module '@find-this-fit/example-fixture-marketplace' {
   export interface FixtureListing {
     key: string;
     n: number;
-    source: 'depop' | 'shopify' | 'jsonld';
+    source: 'depop' | 'shopify' | 'jsonld' | 'woocommerce' | 'ebay';
     externalId: string;
     slug: string;
     title: string;
@@ -11,6 +11,7 @@ declare module '@find-this-fit/example-fixture-marketplace' {
     price: { amount: number; currency: string };
     url: string;
     imageUrl: string;
+    seller: string | null;
   }
   export type Fault =
     | { type: 'status'; status: number; retryAfter?: number | string; headers?: Record<string, string> }
@@ -35,7 +36,11 @@ declare module '@find-this-fit/example-fixture-marketplace' {
       depop: { apiBase: string; webBase: string };
       shopify: { storeUrl: string };
       jsonld: { siteUrl: string; sitemapUrl: string };
+      woocommerce: { storeUrl: string };
+      ebay: { apiBase: string; credentials: { clientId: string; clientSecret: string } };
+      depopShop: { apiBase: string; webBase: string };
     };
+    ebay: { readonly minted: number; revokeAll(): void };
     listings: FixtureListing[];
     faults: {
       add(rule: { match: string | RegExp; times?: number; fault: Fault }): { readonly hits: number };
@@ -60,7 +65,11 @@ declare module '@find-this-fit/example-fixture-marketplace' {
     robotsTxt?: string;
     pageSize?: number;
     imageCacheBytes?: number;
+    extraSources?: { woocommerce?: number; ebay?: number };
+    sitemapGzip?: boolean;
   }): Promise<Marketplace>;
   export function defaultRobotsTxt(origin: string): string;
   export const SHOPIFY_STORE: { name: string; currency: string };
+  export const EBAY_FIXTURE_CREDENTIALS: { clientId: string; clientSecret: string };
+  export function depopShopId(seller: string | null): string;
 }
