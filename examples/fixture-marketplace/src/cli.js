@@ -14,6 +14,9 @@ Options:
   --host <addr>  address to bind (default 127.0.0.1)
   --count <n>    number of listings, 1..100000 (default 60)
   --seed <n>     catalogue seed (default 1)
+  --woocommerce <n>  also a WooCommerce Store API shop with n listings (default 0)
+  --ebay <n>         also an eBay-shaped Browse API with n listings (default 0)
+  --gzip-sitemaps    the sitemap index lists gzipped child sitemaps (.xml.gz)
   -h, --help     show this help
 `;
 
@@ -35,6 +38,9 @@ async function main() {
       host: { type: 'string' },
       count: { type: 'string' },
       seed: { type: 'string' },
+      woocommerce: { type: 'string' },
+      ebay: { type: 'string' },
+      'gzip-sitemaps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -47,13 +53,18 @@ async function main() {
     host: values.host ?? '127.0.0.1',
     count: integer(values.count, 'count', 60),
     seed: integer(values.seed, 'seed', 1),
+    extraSources: { woocommerce: integer(values.woocommerce, 'woocommerce', 0), ebay: integer(values.ebay, 'ebay', 0) },
+    sitemapGzip: values['gzip-sitemaps'] === true,
   });
+  const { woocommerce, ebay } = market.sources;
   process.stdout.write(
     [
       `Fixture marketplace: ${market.url} (${market.listings.length} listings)`,
       `  Depop-like API:  ${market.sources.depop.apiBase}/search/products/?limit=24`,
       `  Shopify store:   ${market.sources.shopify.storeUrl}/products.json`,
       `  JSON-LD shop:    ${market.sources.jsonld.sitemapUrl}`,
+      `  WooCommerce:     ${woocommerce.storeUrl}/wp-json/wc/store/v1/products`,
+      `  eBay-shaped API: ${ebay.apiBase} (EBAY_CLIENT_ID=${ebay.credentials.clientId} EBAY_CLIENT_SECRET=${ebay.credentials.clientSecret})`,
       '',
     ].join('\n'),
   );
