@@ -1,10 +1,19 @@
+import { depopShopId } from '@find-this-fit/example-fixture-marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConfig } from '../src/config.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { StateStore } from '../src/state/state-store.js';
 import type { ItemState } from '../src/state/types.js';
 import { ingestOnce } from '../src/wiring.js';
 import { memoryLogger } from './helpers/fetcher.js';
-import { type Marketplace, marketConfig, startFixtureMarketplace, startTestServer, tempDir } from './helpers/stack.js';
+import {
+  type Marketplace,
+  marketConfig,
+  SECRET,
+  startFixtureMarketplace,
+  startTestServer,
+  tempDir,
+} from './helpers/stack.js';
 
 // One marketplace + one real server (PGlite, fixture model) for the whole file; runs build on each other.
 // Every source shape: Depop (recorded web-search shape), Shopify, a JSON-LD shop behind gzipped child sitemaps,
@@ -176,5 +185,42 @@ describe('ingest against the fixture marketplace and a real server', () => {
     const statuses = imageRequests().map((r) => r.status);
     expect(statuses.filter((s) => s === 304).length).toBe(statuses.length - 1);
     expect(imageRequests().every((r) => r.headers['if-none-match'] !== undefined)).toBe(true);
+  });
+
+  it("a Depop seller's shop (the shop-products shape, offset_id paging) lands with the same listings", async () => {
+    const seller = market.listings.find((l) => l.source === 'depop')!.seller;
+    const shop = market.listings.filter((l) => l.source === 'depop' && l.seller === seller);
+    const own = tempDir('ftf-ingest-e2e-shop-');
+    try {
+      const shopConfig = buildConfig(
+        {
+          server: { url: stack.server.url },
+          modelDir: config().modelDir,
+          stateDir: own.path,
+          userAgent: config().userAgent,
+          sources: [{ type: 'depop', ...market.sources.depopShop, shopId: depopShopId(seller) }],
+          fetch: { crawlDelayMs: 0, allowLoopback: true },
+          batch: { pageSize: 2 },
+        },
+        { baseDir: own.path, env: { FTF_INGEST_API_KEY: SECRET } },
+      );
+      market.resetLog();
+      const summary = await ingestOnce(shopConfig, { logger: memoryLogger().logger });
+      expect(summary).toMatchObject({ new: shop.length, failed: {}, skipped: {}, outcome: 'completed' });
+      expect(summary.sources.depop?.pages).toBe(Math.ceil(shop.length / 2));
+      // Same (source, externalId) as the search crawl: the server updated its listings in place.
+      const items = StateStore.peek(own.path).items;
+      for (const listing of shop) {
+        const entry = Object.values(items).find((i) => i.listing.externalId === listing.externalId)!;
+        expect(entry.id).toBe(entryOf(listing.key).id);
+        expect(await stack.client.items.get(entry.id)).toMatchObject({
+          price: listing.price,
+          status: listing.status,
+          imageUrl: listing.imageUrl,
+        });
+      }
+    } finally {
+      own.remove();
+    }
   });
 });
