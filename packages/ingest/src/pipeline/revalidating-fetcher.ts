@@ -32,7 +32,7 @@ export class RevalidatingFetcher {
     this.#bodies = bodies;
   }
 
-  async fetch(url: string, options: FetchOptions & { fresh?: boolean } = {}): Promise<FetchResult> {
+  async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
     const { fresh, ...rest } = options;
     if (rest.conditional || (rest.method && rest.method !== 'GET') || rest.accept?.startsWith('image/'))
       return this.#inner.fetch(url, rest);
