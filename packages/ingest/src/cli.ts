@@ -219,7 +219,9 @@ async function main(argv: string[]): Promise<number> {
     logger,
     task: async (signal) => {
       const summary = await ingestOnce(config, { logger, signal });
-      logger.info({ summary, next: scheduler.nextRun()?.toISOString() }, formatSummary(summary));
+      // A run where sources stopped is worth a warning: the scheduler keeps going either way.
+      const level = summary.outcome === 'completed' ? 'info' : 'warn';
+      logger[level]({ summary, next: scheduler.nextRun()?.toISOString() }, formatSummary(summary));
     },
   });
   if (values['run-now']) {
@@ -268,7 +270,7 @@ function status(configFile: string | undefined, overrides: ConfigOverrides, json
   const lines = [
     `state: ${dir}${report.locked ? ' (a run holds the lock)' : ''}`,
     run
-      ? `last run: #${run.id} started ${run.startedAt}, ${run.completed ? `completed ${run.finishedAt ?? ''}` : 'NOT completed (the next run resumes it)'}`
+      ? `last run: #${run.id} started ${run.startedAt}, ${run.completed ? `finished ${run.finishedAt ?? ''}${run.outcome ? ` (${run.outcome}${run.stopped?.length ? `: stopped ${run.stopped.join(', ')}` : ''})` : ''}` : 'NOT completed (the next run resumes it)'}`
       : 'last run: none',
     `listings: ${report.items.total} (${
       Object.entries(byStatus)

@@ -61,6 +61,14 @@ describe('ftf-ingest run exit status tells completed, partial and failed apart',
       { source: `shopify:${new URL(market.url).host}`, reason: expect.stringMatching(/^http_status: HTTP 500/) },
     ]);
 
+    // `status` remembers how the last run ended.
+    const status = await runCli(['status', '--state-dir', join(dir.path, 'partial'), '--json']);
+    expect(JSON.parse(status.stdout).lastRun).toMatchObject({
+      completed: true,
+      outcome: 'partial',
+      stopped: [`shopify:${new URL(market.url).host}`],
+    });
+
     market.faults.add({ match: '/depop/', fault: { type: 'status', status: 500 } });
     const failed = await run('failed');
     expect(failed.code).toBe(1);

@@ -421,7 +421,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   if (!options.signal?.aborted) {
     await markMissing(deps, options, runId, summary);
     const run = state.run;
-    if (run) state.setRun({ ...run, completed: true, finishedAt: now() });
+    const stopped = summary.stopped.map((s) => s.source);
+    if (run) state.setRun({ ...run, completed: true, finishedAt: now(), outcome: outcomeOf(summary.sources), stopped });
   }
   state.compact();
   for (const [host, reason] of fetcher.openCircuits) summary.openCircuits[host] = reason;

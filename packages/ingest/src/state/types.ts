@@ -49,6 +49,10 @@ export interface RunState {
   completed: boolean;
   /** Sources (by state key) crawled to the end in this run. */
   sourcesDone: string[];
+  /** How the finished run ended: every source completed, some stopped, or none completed. */
+  outcome?: 'completed' | 'partial' | 'failed';
+  /** Sources (by name) that stopped before their end. */
+  stopped?: string[];
 }
 
 /** The whole state, as written to the snapshot. */
