@@ -17,6 +17,7 @@ const pages: Record<string, string> = {
 };
 const lastmod: Record<string, string> = { '/p/1': '2026-11-01T10:00:00Z', '/p/2': '2026-11-01T10:00:00Z' };
 let server: Awaited<ReturnType<typeof scriptedServer>>;
+let robots = '';
 const dir = tempDir('ftf-revalidate-');
 
 const etag = (body: Buffer) => `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
@@ -30,7 +31,7 @@ function sitemap(): Buffer {
 beforeAll(async () => {
   server = await scriptedServer((req, res) => {
     const path = req.url ?? '/';
-    if (path === '/robots.txt') return res.writeHead(404).end();
+    if (path === '/robots.txt') return robots ? res.writeHead(200).end(robots) : res.writeHead(404).end();
     const body = path === '/sitemap-1.xml.gz' ? sitemap() : pages[path] ? Buffer.from(pages[path]) : undefined;
     if (!body) return res.writeHead(404).end();
     const tag = etag(body);
@@ -45,6 +46,7 @@ afterAll(async () => {
 
 /** One "run": a fresh fetcher over the same state folder, as the next `ftf-ingest run` would have. */
 async function crawl(paths: string[], options: { confirm?: string[]; fresh?: string[] } = {}) {
+  const contentTypes: Record<string, string | undefined> = {};
   const state = StateStore.open(dir.path);
   const { fetcher } = testFetcher();
   const layer = new RevalidatingFetcher(fetcher, state, new BodyStore(dir.path));
@@ -54,6 +56,7 @@ async function crawl(paths: string[], options: { confirm?: string[]; fresh?: str
       const fresh = options.fresh?.includes(path) ? { fresh: true } : {};
       const result = await layer.fetch(server.url + path, { accept: 'text/html', ...fresh });
       bodies[path] = path.endsWith('.gz') ? 'sitemap' : result.body.toString();
+      contentTypes[path] = result.contentType;
     }
     for (const path of options.confirm ?? []) layer.confirm(server.url + path);
     state.commit();
@@ -61,7 +64,7 @@ async function crawl(paths: string[], options: { confirm?: string[]; fresh?: str
     state.close();
     await fetcher.close();
   }
-  return { bodies, stats: { ...layer.stats } };
+  return { bodies, contentTypes, stats: { ...layer.stats } };
 }
 
 const requested = (from: number) =>
@@ -92,6 +95,18 @@ describe('re-crawls revalidate pages and feeds', () => {
       ['/feed.json', 'conditional'],
     ]);
     expect(second.stats).toEqual({ notModified: 2, lastmodSkipped: 2 });
+    expect(second.contentTypes).toEqual(first.contentTypes);
+  });
+
+  it('a page robots.txt now disallows is neither requested nor served from the store', async () => {
+    robots = 'User-agent: *\nDisallow: /p/1\n';
+    try {
+      const before = server.seen.length;
+      await expect(crawl(['/sitemap-1.xml.gz', '/p/1'])).rejects.toThrow(/robots\.txt disallows/);
+      expect(server.seen.slice(before).map((s) => s.path)).not.toContain('/p/1');
+    } finally {
+      robots = '';
+    }
   });
 
   it('a changed <lastmod> or an unconfirmed page is revalidated; a changed body is downloaded and kept', async () => {
@@ -128,7 +143,8 @@ describe('re-crawls revalidate pages and feeds', () => {
     expect(store.get(hash)?.toString()).toBe('orphan');
     const state = StateStore.open(dir.path);
     try {
-      const layer = new RevalidatingFetcher({ fetch: () => Promise.reject(new Error('unused')) }, state, store);
+      const unused = () => Promise.reject(new Error('unused'));
+      const layer = new RevalidatingFetcher({ fetch: unused, isAllowed: unused }, state, store);
       const keep = layer.referencedBodies();
       expect(keep.has(hash)).toBe(false);
       expect(store.prune(keep)).toBeGreaterThanOrEqual(1);

@@ -175,6 +175,18 @@ export class PoliteFetcher {
     return this.#slots.maxInFlight;
   }
 
+  /**
+   * Whether robots.txt lets us fetch `url` (read once per origin per run, as for every request). For callers that
+   * would answer from a stored copy without a request: a page robots.txt now forbids is not used either.
+   */
+  async isAllowed(url: string): Promise<boolean> {
+    try {
+      return (await this.#robots.rulesFor(new URL(url))).isAllowed(url);
+    } catch {
+      return false;
+    }
+  }
+
   /** GET `url` politely. 2xx and 304 resolve; anything else rejects with a `FetchError` naming the reason. */
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
     let parsed: URL;

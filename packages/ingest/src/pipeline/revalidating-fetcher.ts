@@ -19,14 +19,14 @@ export interface RevalidationStats {
  * and requests that bring their own validators pass straight through.
  */
 export class RevalidatingFetcher {
-  readonly #inner: Pick<PoliteFetcher, 'fetch'>;
+  readonly #inner: Pick<PoliteFetcher, 'fetch' | 'isAllowed'>;
   readonly #state: StateStore;
   readonly #bodies: BodyStore;
   /** `<lastmod>` per page URL, from the sitemaps read this run. */
   readonly #lastmods = new Map<string, string>();
   readonly stats: RevalidationStats = { notModified: 0, lastmodSkipped: 0 };
 
-  constructor(inner: Pick<PoliteFetcher, 'fetch'>, state: StateStore, bodies: BodyStore) {
+  constructor(inner: Pick<PoliteFetcher, 'fetch' | 'isAllowed'>, state: StateStore, bodies: BodyStore) {
     this.#inner = inner;
     this.#state = state;
     this.#bodies = bodies;
@@ -39,7 +39,9 @@ export class RevalidatingFetcher {
     const entry = this.#state.http(url);
     const stored = !fresh && entry?.stored && entry.hash ? this.#bodies.get(entry.hash) : undefined;
     const lastmod = this.#lastmods.get(url);
-    if (stored && entry && lastmod !== undefined && entry.lastmod === lastmod && entry.confirmed) {
+    const unchanged = stored && entry && lastmod !== undefined && entry.lastmod === lastmod && entry.confirmed;
+    // No request, but still polite: a page robots.txt now disallows is not served from the store either.
+    if (unchanged && stored && entry && (await this.#inner.isAllowed(url))) {
       this.stats.lastmodSkipped++;
       return this.#fromStore(url, entry, stored);
     }
@@ -89,7 +91,7 @@ export class RevalidatingFetcher {
       url: entry.finalUrl ?? url,
       status: 304,
       notModified: true,
-      contentType: undefined,
+      contentType: entry.contentType,
       etag: entry.etag,
       lastModified: entry.lastModified,
       headers: {},
@@ -103,6 +105,7 @@ export class RevalidatingFetcher {
     const entry: HttpCacheEntry = { hash: this.#bodies.put(response.body), stored: true };
     if (response.etag) entry.etag = response.etag;
     if (response.lastModified) entry.lastModified = response.lastModified;
+    if (response.contentType) entry.contentType = response.contentType;
     if (response.url !== url) entry.finalUrl = response.url;
     if (lastmod !== undefined) entry.lastmod = lastmod;
     this.#state.setHttp(url, entry);

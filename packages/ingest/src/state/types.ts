@@ -34,6 +34,8 @@ export interface HttpCacheEntry {
   hash?: string;
   /** Pages and feeds: the body is in the body store under `hash` (answers a 304 without downloading). */
   stored?: true;
+  /** `Content-Type` of the stored body (a 304 answered from the store says it too). */
+  contentType?: string;
   /** The URL after redirects, when it differs (sources resolve relative URLs against it). */
   finalUrl?: string;
   /** The sitemap `<lastmod>` this page had when it was fetched. */
