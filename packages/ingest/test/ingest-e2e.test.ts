@@ -24,9 +24,8 @@ const state = tempDir('ftf-ingest-e2e-');
 const COUNT = 40;
 const EXTRA = { woocommerce: 6, ebay: 6 };
 const TOTAL = COUNT + EXTRA.woocommerce + EXTRA.ebay;
-// Gzipped child sitemaps (`.xml.gz`) need the JSON-LD source's gzip support, which lands separately; until then the
-// shop's index lists plain `.xml` children. The fixture serves both (see its tests).
-const GZIP_SITEMAPS = false;
+// The shop's index lists gzipped child sitemaps (`.xml.gz`, application/x-gzip); the fixture serves plain ones too.
+const GZIP_SITEMAPS = true;
 
 beforeAll(async () => {
   [market, stack] = await Promise.all([

@@ -1,29 +1,22 @@
-import { gunzipSync } from 'node:zlib';
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const text = (raw: string): string =>
-  raw
-    .replace(/^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/, '$1')
-    .replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name] ?? '')
-    .trim();
+import { parseSitemapBody, sitemapText } from '../extract/sitemap.js';
 
 /**
  * `<loc>` → `<lastmod>` of a sitemap `<urlset>` (gzipped or not), for entries that have both; empty for anything
- * else. Only what re-crawls need to skip unchanged pages: the sources parse sitemaps themselves.
+ * else (an index, a page that is no sitemap, a body over the limits). Only what re-crawls need to skip unchanged
+ * pages; the one sitemap parser is `parseSitemapBody`.
  */
-export function sitemapLastmods(body: Buffer): Map<string, string> {
+export function sitemapLastmods(body: Buffer, sitemapUrl?: string): Map<string, string> {
   const found = new Map<string, string>();
-  let xml: string;
+  let parsed: ReturnType<typeof parseSitemapBody>;
   try {
-    xml = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString('utf8');
+    // Every page and feed passes here: only what starts like a url set is parsed.
+    const xml = sitemapText(body);
+    if (!/<urlset[\s>]/.test(xml.slice(0, 4096))) return found;
+    parsed = parseSitemapBody(xml, sitemapUrl);
   } catch {
     return found;
   }
-  if (!/<urlset[\s>]/.test(xml.slice(0, 4096))) return found;
-  for (const [, entry = ''] of xml.matchAll(/<url>([\s\S]*?)<\/url>/g)) {
-    const loc = /<loc>([\s\S]*?)<\/loc>/.exec(entry)?.[1];
-    const lastmod = /<lastmod>([\s\S]*?)<\/lastmod>/.exec(entry)?.[1];
-    if (loc && lastmod) found.set(text(loc), text(lastmod));
-  }
+  if (parsed.kind !== 'urlset') return found;
+  for (const { loc, lastmod } of parsed.entries) if (lastmod) found.set(loc, lastmod);
   return found;
 }

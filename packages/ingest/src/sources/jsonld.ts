@@ -1,8 +1,23 @@
 import type { Condition, ListingStatus } from '@find-this-fit/sdk';
 import * as cheerio from 'cheerio';
-import { MalformedPageError } from './fetch-json.js';
+import { parseSitemapBody } from '../extract/sitemap.js';
+import { type SitemapReport, walkSitemaps } from '../extract/sitemap-walk.js';
 import { describe, isRecord, moneyFrom, objectAt, optionalString, requiredString, requiredUrl } from './fields.js';
-import { type NormalizedListing, NormalizeError, type SourceAdapter, type SourcePage } from './types.js';
+import {
+  type NormalizedListing,
+  NormalizeError,
+  type RawRecord,
+  type SourceAdapter,
+  type SourcePage,
+} from './types.js';
+
+/** A child sitemap that could not be read, as the error of a record (its class name is the summary's reason). */
+function sitemapFailure(report: SitemapReport): Error {
+  if (report.cause) return report.cause;
+  const error = new Error(report.error ?? 'sitemap not read');
+  error.name = report.errorName ?? 'SitemapError';
+  return error;
+}
 
 export interface JsonLdOptions {
   /** The shop's sitemap (a `<urlset>` or a `<sitemapindex>`), e.g. `https://shop.example/sitemap.xml`. */
@@ -121,13 +136,10 @@ export function normalizeJsonLdProduct(payload: unknown, pageUrl: string, source
   };
 }
 
-/** `<loc>` entries of a sitemap, and whether it is an index of further sitemaps. Pure. */
-export function parseSitemap(xml: string): { index: boolean; urls: string[] } {
-  const $ = cheerio.load(xml, { xml: true });
-  const index = $('sitemapindex').length > 0;
-  const urls = (index ? $('sitemap > loc') : $('url > loc')).toArray().map((e) => $(e).text().trim());
-  if (!index && $('urlset').length === 0) throw new MalformedPageError('not a sitemap: no <urlset> or <sitemapindex>');
-  return { index, urls: urls.filter(Boolean) };
+/** `<loc>` entries of a sitemap, and whether it is an index of further sitemaps. Pure. @throws {SitemapError} */
+export function parseSitemap(xml: string | Buffer): { index: boolean; urls: string[] } {
+  const parsed = parseSitemapBody(xml);
+  return { index: parsed.kind === 'sitemapindex', urls: parsed.entries.map((e) => e.loc) };
 }
 
 /** A shop publishing schema.org Product JSON-LD, discovered from its sitemap. The cursor is an index into it. */
@@ -145,20 +157,17 @@ export function jsonLdSource(options: JsonLdOptions): SourceAdapter {
     },
     async *pages(context, cursor): AsyncIterable<SourcePage> {
       const signal = context.signal ? { signal: context.signal } : {};
-      // Sitemaps are small; read them all (following an index one level deep), in document order.
-      const urls: string[] = [];
-      const queue = [options.sitemapUrl];
-      for (let depth = 0; queue.length > 0 && depth < 50; depth++) {
-        const sitemapUrl = queue.shift() as string;
-        const response = await context.fetcher.fetch(sitemapUrl, { accept: 'application/xml, text/xml', ...signal });
-        const parsed = parseSitemap(response.body.toString('utf8'));
-        if (parsed.index) queue.push(...parsed.urls.map((u) => new URL(u, sitemapUrl).href));
-        else urls.push(...parsed.urls.map((u) => new URL(u, sitemapUrl).href));
-      }
+      // Sitemaps are small; read them all, each child of an index on its own: a broken child is reported as a
+      // failed record (once, on the first page) and the others are read.
+      const walk = await walkSitemaps(context.fetcher, options.sitemapUrl, signal);
+      const urls = walk.pages.map((p) => p.loc);
+      const broken = walk.sitemaps.filter((s) => s.status === 'failed');
+      for (const s of broken) context.logger.warn({ sitemap: s.url, err: s.error }, 'child sitemap skipped');
+      const sitemapFailures = cursor ? [] : broken.map((s) => ({ ref: s.url, error: sitemapFailure(s) }));
       const wanted = options.include ? urls.filter((u) => options.include?.test(u)) : urls;
       for (let start = cursor ? Number(cursor) : 0; start < wanted.length; start += context.pageSize) {
         const chunk = wanted.slice(start, start + context.pageSize);
-        const records = [];
+        const records: RawRecord[] = start === 0 ? sitemapFailures.splice(0) : [];
         for (const url of chunk) {
           try {
             const response = await context.fetcher.fetch(url, { accept: 'text/html', ...signal });
@@ -171,6 +180,7 @@ export function jsonLdSource(options: JsonLdOptions): SourceAdapter {
         const end = start + chunk.length;
         yield { records, next: end < wanted.length ? String(end) : null, total: wanted.length };
       }
+      if (sitemapFailures.length > 0) yield { records: sitemapFailures, next: null, total: 0 };
     },
   };
 }

@@ -1,0 +1,94 @@
+import { gunzipSync } from 'node:zlib';
+import * as cheerio from 'cheerio';
+
+/** sitemaps.org limits per sitemap file: 50 000 URLs and 50 MB (52 428 800 bytes) uncompressed. */
+export const SITEMAP_MAX_URLS = 50_000;
+export const SITEMAP_MAX_BYTES = 52_428_800;
+
+/** A body that is not a readable sitemap (not XML of one, a gzip that does not inflate, over the size limit). */
+export class SitemapError extends Error {
+  override name = 'SitemapError';
+}
+
+export interface SitemapEntry {
+  /** Absolute http(s) URL (a relative `<loc>` is resolved against the sitemap's own URL). */
+  loc: string;
+  /** `<lastmod>` as written (W3C Datetime), or null when absent. */
+  lastmod: string | null;
+}
+
+export interface ParsedSitemap {
+  kind: 'urlset' | 'sitemapindex';
+  /** Pages (`urlset`) or child sitemaps (`sitemapindex`), in document order, at most `SITEMAP_MAX_URLS`. */
+  entries: SitemapEntry[];
+  /** Why some entries were left out (not http(s), beyond the URL limit); empty when none were. */
+  warnings: string[];
+}
+
+/** Gzip is decided by the magic bytes 1f 8b: servers label `.xml.gz` as gzip, octet-stream or even XML. */
+export const isGzip = (body: Uint8Array): boolean => body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+
+/** The XML text of a sitemap body, inflated when gzipped, never more than `maxBytes` (a gzip bomb stops there). */
+export function sitemapText(body: Buffer, maxBytes = SITEMAP_MAX_BYTES): string {
+  let xml: Buffer = body;
+  if (isGzip(body)) {
+    try {
+      xml = gunzipSync(body, { maxOutputLength: maxBytes + 1 });
+    } catch (error) {
+      const tooBig = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new SitemapError(
+        tooBig
+          ? `gzipped sitemap inflates past ${maxBytes} bytes (the sitemaps.org limit per file)`
+          : `gzipped sitemap does not inflate: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (xml.length > maxBytes)
+    throw new SitemapError(`sitemap is over ${maxBytes} bytes uncompressed (sitemaps.org limit)`);
+  return xml.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
+ * A sitemap `<urlset>` or `<sitemapindex>` (plain or gzipped bytes) → its entries with `<lastmod>`. Pure.
+ * Tolerant where the protocol allows: entries without `<loc>` or with a non-http(s) one are dropped with a warning,
+ * past 50 000 entries the rest are dropped with a warning. @throws {SitemapError} when it is no sitemap at all.
+ */
+export function parseSitemapBody(body: Buffer | string, sitemapUrl?: string): ParsedSitemap {
+  const xml = typeof body === 'string' ? body : sitemapText(body);
+  const $ = cheerio.load(xml, { xml: true });
+  const kind = $('sitemapindex').length > 0 ? 'sitemapindex' : $('urlset').length > 0 ? 'urlset' : null;
+  if (!kind) throw new SitemapError('not a sitemap: no <urlset> or <sitemapindex>');
+  const item = kind === 'sitemapindex' ? 'sitemap' : 'url';
+  const entries: SitemapEntry[] = [];
+  const warnings: string[] = [];
+  let dropped = 0;
+  let over = 0;
+  for (const element of $(item).toArray()) {
+    const node = $(element);
+    const rawLoc = node.children('loc').first().text().trim();
+    const loc = absoluteHttpUrl(rawLoc, sitemapUrl);
+    if (!loc) {
+      dropped++;
+      continue;
+    }
+    if (entries.length >= SITEMAP_MAX_URLS) {
+      over++;
+      continue;
+    }
+    const lastmod = node.children('lastmod').first().text().trim();
+    entries.push({ loc, lastmod: lastmod || null });
+  }
+  if (dropped > 0) warnings.push(`${dropped} <${item}> without an http(s) <loc> left out`);
+  if (over > 0) warnings.push(`${over} entries past the sitemaps.org limit of ${SITEMAP_MAX_URLS} left out`);
+  return { kind, entries, warnings };
+}
+
+function absoluteHttpUrl(value: string, base: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,106 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSitemapBody, SITEMAP_MAX_BYTES, SITEMAP_MAX_URLS, SitemapError } from '../../src/extract/sitemap.js';
+import { walkSitemaps } from '../../src/extract/sitemap-walk.js';
+import { testFetcher } from '../helpers/fetcher.js';
+import { scriptedServer } from '../helpers/http-server.js';
+
+const urlset = (locs: string[], lastmod = '2026-11-01') =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs
+    .map((l) => `<url><loc>${l}</loc><lastmod>${lastmod}</lastmod></url>`)
+    .join('')}</urlset>`;
+
+describe('parseSitemapBody', () => {
+  it('inflates by magic bytes, whatever the name, and reads <lastmod> per entry', () => {
+    const xml = urlset(['https://shop.example/a?x=1&amp;y=2', 'https://shop.example/b']);
+    const parsed = parseSitemapBody(gzipSync(xml), 'https://shop.example/sitemap.bin');
+    expect(parsed.kind).toBe('urlset');
+    expect(parsed.entries).toEqual([
+      { loc: 'https://shop.example/a?x=1&y=2', lastmod: '2026-11-01' },
+      { loc: 'https://shop.example/b', lastmod: '2026-11-01' },
+    ]);
+    expect(parseSitemapBody(Buffer.from(xml))).toEqual(parsed);
+  });
+
+  it('reads an index, CDATA locs, relative locs against the sitemap URL, and leaves out non-http(s) ones', () => {
+    const index = `<sitemapindex><sitemap><loc><![CDATA[/sitemap-1.xml.gz]]></loc><lastmod>2026-10-01</lastmod></sitemap>
+      <sitemap><loc>ftp://shop.example/x.xml</loc></sitemap><sitemap><loc>https://shop.example/s2.xml</loc></sitemap></sitemapindex>`;
+    const parsed = parseSitemapBody(Buffer.from(index), 'https://shop.example/sitemap.xml');
+    expect(parsed.kind).toBe('sitemapindex');
+    expect(parsed.entries).toEqual([
+      { loc: 'https://shop.example/sitemap-1.xml.gz', lastmod: '2026-10-01' },
+      { loc: 'https://shop.example/s2.xml', lastmod: null },
+    ]);
+    expect(parsed.warnings).toEqual(['1 <sitemap> without an http(s) <loc> left out']);
+  });
+
+  it('keeps the first 50 000 entries of a file and says how many it left out', () => {
+    const locs = Array.from({ length: SITEMAP_MAX_URLS + 3 }, (_, i) => `https://shop.example/p/${i}`);
+    const parsed = parseSitemapBody(gzipSync(urlset(locs)));
+    expect(parsed.entries).toHaveLength(SITEMAP_MAX_URLS);
+    expect(parsed.entries.at(-1)?.loc).toBe(`https://shop.example/p/${SITEMAP_MAX_URLS - 1}`);
+    expect(parsed.warnings).toEqual([`3 entries past the sitemaps.org limit of ${SITEMAP_MAX_URLS} left out`]);
+  });
+
+  it('refuses a gzip bomb at the 50 MB limit without inflating it all, and a body that is no sitemap', () => {
+    const bomb = gzipSync(Buffer.alloc(SITEMAP_MAX_BYTES + 1024, 0x20));
+    expect(bomb.length).toBeLessThan(200_000);
+    expect(() => parseSitemapBody(bomb)).toThrow(/inflates past 52428800 bytes/);
+    expect(() => parseSitemapBody(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).toThrow(SitemapError);
+    expect(() => parseSitemapBody(Buffer.from('<html><body>Shop</body></html>'))).toThrow(/not a sitemap/);
+  });
+});
+
+describe('walkSitemaps', () => {
+  let server: Awaited<ReturnType<typeof scriptedServer>>;
+  beforeAll(async () => {
+    server = await scriptedServer((req, res) => {
+      const base = `http://127.0.0.1:${server.port}`;
+      const send = (type: string, body: string | Buffer) => {
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      };
+      if (req.url === '/robots.txt') return send('text/plain', 'User-agent: *\nAllow: /\n');
+      if (req.url === '/sitemap.xml')
+        return send(
+          'application/xml',
+          `<sitemapindex>${['/s-1.xml.gz', '/s-html.xml', '/s-missing.xml', '/s-2.xml']
+            .map((p) => `<sitemap><loc>${base}${p}</loc></sitemap>`)
+            .join('')}</sitemapindex>`,
+        );
+      // Gzipped, labelled as octet-stream: the magic bytes decide.
+      if (req.url === '/s-1.xml.gz')
+        return send('application/octet-stream', gzipSync(urlset([`${base}/p/1`, `${base}/p/2`])));
+      if (req.url === '/s-html.xml') return send('text/html', '<html><body>Soft 404</body></html>');
+      if (req.url === '/s-2.xml') return send('text/xml', urlset([`${base}/p/2`, `${base}/p/3`]));
+      res.writeHead(404).end();
+    });
+  });
+  afterAll(() => server.close());
+
+  it('reads each child on its own: a child that is no sitemap or is missing is reported, the others are read', async () => {
+    const { fetcher } = testFetcher({ maxRetries: 0 });
+    try {
+      const walk = await walkSitemaps(fetcher, `${server.url}/sitemap.xml`);
+      expect(walk.pages.map((p) => new URL(p.loc).pathname)).toEqual(['/p/1', '/p/2', '/p/3']);
+      expect(walk.sitemaps.map((s) => [new URL(s.url).pathname, s.status, s.entries ?? s.errorName])).toEqual([
+        ['/sitemap.xml', 'ok', 4],
+        ['/s-1.xml.gz', 'ok', 2],
+        ['/s-html.xml', 'failed', 'SitemapError'],
+        ['/s-missing.xml', 'failed', expect.stringMatching(/Error$/)],
+        ['/s-2.xml', 'ok', 2],
+      ]);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('a root that is no sitemap throws', async () => {
+    const { fetcher } = testFetcher({ maxRetries: 0 });
+    try {
+      await expect(walkSitemaps(fetcher, `${server.url}/s-html.xml`)).rejects.toThrow(/not a sitemap/);
+    } finally {
+      await fetcher.close();
+    }
+  });
+});
