@@ -1,8 +1,9 @@
-import type { Condition, ListingStatus } from '@find-this-fit/sdk';
-import * as cheerio from 'cheerio';
+import { jsonLdNodes, pickProduct } from '../extract/jsonld-blocks.js';
+import { microdataItems } from '../extract/microdata.js';
+import { normalizeProductNode } from '../extract/product.js';
 import { parseSitemapBody } from '../extract/sitemap.js';
 import { type SitemapReport, walkSitemaps } from '../extract/sitemap-walk.js';
-import { describe, isRecord, moneyFrom, objectAt, optionalString, requiredString, requiredUrl } from './fields.js';
+import { describe, objectAt, requiredUrl } from './fields.js';
 import {
   type NormalizedListing,
   NormalizeError,
@@ -28,112 +29,43 @@ export interface JsonLdOptions {
   name?: string;
 }
 
-const AVAILABLE = new Set([
-  'instock',
-  'instoreonly',
-  'onlineonly',
-  'limitedavailability',
-  'preorder',
-  'presale',
-  'backorder',
-]);
-const GONE = new Set(['outofstock', 'soldout', 'discontinued']);
-const CONDITIONS: Record<string, Condition> = {
-  newcondition: 'new',
-  usedcondition: 'good',
-  refurbishedcondition: 'good',
-  damagedcondition: 'poor',
-};
-
-/** `https://schema.org/InStock`, `http://schema.org/InStock`, `schema:InStock`, `InStock` → `instock`. */
-const schemaTerm = (value: string): string =>
-  value
-    .trim()
-    .replace(/^(https?:\/\/schema\.org\/|schema:)/i, '')
-    .toLowerCase();
-
-const isProduct = (node: unknown): node is Record<string, unknown> =>
-  isRecord(node) &&
-  (node['@type'] === 'Product' || (Array.isArray(node['@type']) && node['@type'].includes('Product')));
-
 /**
- * The schema.org `Product` in a page's `<script type="application/ld+json">` blocks (also inside `@graph`).
- * Pure. @throws {NormalizeError} when there is none or a block is not JSON.
+ * The schema.org `Product` (or `ProductGroup`, with its variants gathered) in a page's JSON-LD: every
+ * `<script type="application/ld+json">` block, comment/CDATA wrappers removed, arrays, `@graph`, the `mainEntity`
+ * of a `WebPage`/`ItemPage`. Pure. @throws {NormalizeError} when there is none (naming why: no block, not JSON, no
+ * Product).
  */
 export function extractJsonLdProduct(html: string): Record<string, unknown> {
-  const $ = cheerio.load(html);
-  const blocks = $('script[type="application/ld+json"]');
-  if (blocks.length === 0)
+  const found = jsonLdNodes(html);
+  if (found.blocks === 0)
     throw new NormalizeError('script[type="application/ld+json"]', 'no JSON-LD block in the page');
-  const errors: string[] = [];
-  for (const element of blocks.toArray()) {
-    let data: unknown;
-    try {
-      data = JSON.parse($(element).text());
-    } catch (error) {
-      errors.push((error as Error).message);
-      continue;
-    }
-    const candidates = Array.isArray(data)
-      ? data
-      : isRecord(data) && Array.isArray(data['@graph'])
-        ? data['@graph']
-        : [data];
-    const product = candidates.find(isProduct);
-    if (product) return product;
-  }
-  if (errors.length > 0) throw new NormalizeError('ld+json', `a JSON-LD block is not valid JSON (${errors[0]})`);
+  const product = pickProduct(found.nodes);
+  if (product) return product;
+  if (found.errors.length > 0)
+    throw new NormalizeError('ld+json', `a JSON-LD block is not valid JSON (${found.errors[0]})`);
   throw new NormalizeError('@type', 'no schema.org Product in the JSON-LD blocks');
 }
 
-function imageOf(value: unknown, base: string): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (isRecord(first)) return requiredUrl(first.url ?? first.contentUrl, 'image.url', base);
-  return requiredUrl(first, 'image', base);
+/** The product of a page: from JSON-LD, else from microdata (`itemprop`), which many small shops only have. */
+export function extractPageProduct(html: string): { via: 'json-ld' | 'microdata'; product: Record<string, unknown> } {
+  let jsonLdError: NormalizeError;
+  try {
+    return { via: 'json-ld', product: extractJsonLdProduct(html) };
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    jsonLdError = error;
+  }
+  const product = pickProduct(microdataItems(html));
+  if (product) return { via: 'microdata', product };
+  throw new NormalizeError(
+    jsonLdError.field,
+    `${jsonLdError.message.replace(/^[^:]*: /, '')}, and no microdata Product`,
+  );
 }
 
-/** A schema.org Product → listing. Pure. `pageUrl` resolves relative URLs and is the fallback `url`. */
+/** A schema.org Product or ProductGroup → listing. Pure. `pageUrl` resolves relative URLs and is the fallback `url`. */
 export function normalizeJsonLdProduct(payload: unknown, pageUrl: string, source: string): NormalizedListing {
-  const product = objectAt(payload, 'Product');
-  const title = requiredString(product, 'name', 'name');
-  const offersRaw = Array.isArray(product.offers) ? product.offers[0] : product.offers;
-  const offers = objectAt(offersRaw, 'offers');
-  const amount = offers.price ?? offers.lowPrice;
-  const price = moneyFrom(amount, offers.priceCurrency, 'offers.price', 'offers.priceCurrency');
-  const availability = requiredString(offers, 'availability', 'offers.availability');
-  const term = schemaTerm(availability);
-  let status: ListingStatus;
-  if (AVAILABLE.has(term)) status = 'active';
-  else if (GONE.has(term)) status = 'sold';
-  else throw new NormalizeError('offers.availability', `unknown availability "${availability}"`);
-
-  const conditionRaw =
-    optionalString(offers, 'itemCondition', 'offers.itemCondition') ??
-    optionalString(product, 'itemCondition', 'itemCondition');
-  const condition = conditionRaw ? (CONDITIONS[schemaTerm(conditionRaw)] ?? null) : null;
-  const brand = isRecord(product.brand)
-    ? optionalString(product.brand, 'name', 'brand.name')
-    : optionalString(product, 'brand', 'brand');
-  const externalId =
-    optionalString(product, 'sku', 'sku') ?? optionalString(product, 'productID', 'productID') ?? pageUrl;
-  const url = product.url === undefined ? pageUrl : requiredUrl(product.url, 'url', pageUrl);
-  const imageUrl = product.image === undefined ? requiredUrl(undefined, 'image') : imageOf(product.image, pageUrl);
-  return {
-    source,
-    externalId,
-    title,
-    description: optionalString(product, 'description', 'description'),
-    brand,
-    size: typeof product.size === 'string' ? product.size : null,
-    category: typeof product.category === 'string' ? product.category : null,
-    condition,
-    conditionRaw,
-    price,
-    url: new URL(url, pageUrl).href,
-    appUrl: null,
-    imageUrl: new URL(imageUrl, pageUrl).href,
-    status,
-  };
+  return normalizeProductNode(objectAt(payload, 'Product'), pageUrl, source);
 }
 
 /** `<loc>` entries of a sitemap, and whether it is an index of further sitemaps. Pure. @throws {SitemapError} */
@@ -153,7 +85,7 @@ export function jsonLdSource(options: JsonLdOptions): SourceAdapter {
       const pageUrl = requiredUrl(page.url, 'page.url');
       if (typeof page.html !== 'string')
         throw new NormalizeError('page.html', `expected HTML text, got ${describe(page.html)}`);
-      return normalizeJsonLdProduct(extractJsonLdProduct(page.html), pageUrl, source);
+      return normalizeJsonLdProduct(extractPageProduct(page.html).product, pageUrl, source);
     },
     async *pages(context, cursor): AsyncIterable<SourcePage> {
       const signal = context.signal ? { signal: context.signal } : {};
