@@ -72,6 +72,62 @@ describe('shopify normalize', () => {
   });
 });
 
+describe('shopify: the shapes real stores serve', () => {
+  const options = { storeUrl: 'https://shop.example/', currency: 'USD' };
+  const base = {
+    id: 7611349762235,
+    handle: 'green-dress',
+    title: 'Green dress &amp; belt',
+    body_html: null,
+    vendor: 'Caf&eacute; Society',
+    product_type: '',
+    tags: [],
+    options: [{ name: 'Size', position: 1, values: ['S', 'M'] }],
+  };
+
+  it('resolves protocol-relative, query-stringed image URLs, decodes entities, skips variants without a price', () => {
+    const listing = normalizeShopify(
+      {
+        ...base,
+        variants: [
+          { id: 1, option1: 'S', available: true, price: null, compare_at_price: null },
+          { id: 2, option1: 'M', available: true, price: '25.00', compare_at_price: null },
+        ],
+        images: [{ id: 9, src: '//cdn.shopify.com/s/files/1/0599/products/dress.jpg?v=1775858273', variant_ids: [] }],
+      },
+      options,
+    );
+    expect(listing).toMatchObject({
+      title: 'Green dress & belt',
+      brand: 'Café Society',
+      description: null,
+      category: null,
+      size: 'M',
+      price: { amount: 2500, currency: 'USD' },
+      imageUrl: 'https://cdn.shopify.com/s/files/1/0599/products/dress.jpg?v=1775858273',
+      url: 'https://shop.example/products/green-dress',
+      status: 'active',
+    });
+  });
+
+  it('images [] falls back to a variant featured_image; sold when no variant is available', () => {
+    const listing = normalizeShopify(
+      {
+        ...base,
+        images: [],
+        variants: [{ id: 1, option1: 'S', available: false, price: '9.99', featured_image: { src: '/files/v.jpg' } }],
+      },
+      options,
+    );
+    expect(listing).toMatchObject({ imageUrl: 'https://shop.example/files/v.jpg', status: 'sold', size: 'S' });
+    expect(
+      normalizeError(() =>
+        normalizeShopify({ ...base, images: [], variants: [{ available: true, price: '1' }] }, options),
+      ).field,
+    ).toBe('images');
+  });
+});
+
 describe('json-ld normalize', () => {
   it('extracts the Product among several blocks and resolves relative URLs', () => {
     const product = extractJsonLdProduct(fixture('jsonld-product.html'));

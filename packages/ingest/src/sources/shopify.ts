@@ -1,7 +1,7 @@
 import type { Condition } from '@find-this-fit/sdk';
 import { fetchJson, MalformedPageError } from './fetch-json.js';
 import { describe, isRecord, moneyFrom, objectAt, optionalString, requiredString, requiredUrl } from './fields.js';
-import { htmlToText } from './html-text.js';
+import { cleanText, htmlToText } from './html-text.js';
 import { type NormalizedListing, NormalizeError, type SourceAdapter, type SourcePage } from './types.js';
 
 export interface ShopifyOptions {
@@ -36,6 +36,20 @@ function tagsOf(value: unknown): string[] {
   throw new NormalizeError('tags', `expected a string or an array of strings, got ${describe(value)}`);
 }
 
+const textOrNull = (value: string | null): string | null => (value ? cleanText(value) || null : null);
+
+/**
+ * The product's picture: `images[0].src`, else a variant's `featured_image.src`; protocol-relative
+ * (`//cdn.shopify.com/…?v=1`) and relative URLs resolved against the store.
+ */
+function imageOf(product: Record<string, unknown>, variants: Record<string, unknown>[], store: string): string {
+  const first = Array.isArray(product.images) ? product.images[0] : undefined;
+  if (first !== undefined) return requiredUrl(objectAt(first, 'images[0]').src, 'images[0].src', `${store}/`);
+  const featured = variants.map((v) => v.featured_image).find(isRecord);
+  if (featured) return requiredUrl(featured.src, 'variants[].featured_image.src', `${store}/`);
+  throw new NormalizeError('images', `expected a non-empty array, got ${describe(product.images)}`);
+}
+
 /** A product from `/products.json` → listing. Pure. Uses the first available variant (else the first). */
 export function normalizeShopify(
   payload: unknown,
@@ -44,24 +58,21 @@ export function normalizeShopify(
   const product = objectAt(payload, 'product');
   const id = requiredString(product, 'id', 'id');
   const handle = requiredString(product, 'handle', 'handle');
-  const title = requiredString(product, 'title', 'title');
+  const title = cleanText(requiredString(product, 'title', 'title'));
+  const store = options.storeUrl.replace(/\/+$/, '');
   if (!Array.isArray(product.variants) || product.variants.length === 0)
     throw new NormalizeError('variants', `expected a non-empty array, got ${describe(product.variants)}`);
   const variants = product.variants.map((v, i) => objectAt(v, `variants[${i}]`));
-  const index = Math.max(
-    0,
-    variants.findIndex((v) => v.available === true),
-  );
-  const variant = variants[index] as Record<string, unknown>;
+  if (variants.every((v) => v.available === undefined || v.available === null))
+    throw new NormalizeError('variants[0].available', 'missing: cannot tell whether the product is in stock');
+  // The first available variant with a price; real stores leave `price` null on placeholder variants.
+  const priced = variants.map((v, i) => ({ v, i })).filter(({ v }) => v.price !== null && v.price !== undefined);
+  const { v: variant, i: index } = priced.find(({ v }) => v.available === true) ??
+    priced[0] ?? { v: variants[0] as Record<string, unknown>, i: 0 };
   const price = moneyFrom(variant.price, options.currency, `variants[${index}].price`, 'currency (config)');
   const available = variants.some((v) => v.available === true);
-  if (!available && variants.every((v) => v.available === undefined))
-    throw new NormalizeError('variants[0].available', 'missing: cannot tell whether the product is in stock');
 
-  if (!Array.isArray(product.images) || product.images.length === 0)
-    throw new NormalizeError('images', `expected a non-empty array, got ${describe(product.images)}`);
-  const image = objectAt(product.images[0], 'images[0]');
-  const imageUrl = requiredUrl(image.src, 'images[0].src');
+  const imageUrl = imageOf(product, variants, store);
 
   // Size: the option named "Size" if the product declares options, else option1 (unless the placeholder).
   let sizeIndex = 0;
@@ -70,22 +81,21 @@ export function normalizeShopify(
     sizeIndex = found;
   }
   const sizeValue = sizeIndex >= 0 ? variant[`option${sizeIndex + 1}`] : undefined;
-  const size = typeof sizeValue === 'string' && sizeValue !== 'Default Title' ? sizeValue : null;
+  const size = typeof sizeValue === 'string' && sizeValue !== 'Default Title' ? cleanText(sizeValue) || null : null;
 
   const conditionTag = tagsOf(product.tags).find((t) => /^condition\s*:/i.test(t));
-  const conditionRaw = conditionTag ? conditionTag.replace(/^condition\s*:\s*/i, '') : null;
+  const conditionRaw = conditionTag ? cleanText(conditionTag.replace(/^condition\s*:\s*/i, '')) : null;
   const condition = conditionRaw ? (CONDITIONS[conditionRaw.toLowerCase()] ?? null) : null;
 
   const body = optionalString(product, 'body_html', 'body_html');
-  const store = options.storeUrl.replace(/\/+$/, '');
   return {
     source: options.name ?? `shopify:${new URL(store).host}`,
     externalId: id,
     title,
     description: body ? htmlToText(body) || null : null,
-    brand: optionalString(product, 'vendor', 'vendor'),
+    brand: textOrNull(optionalString(product, 'vendor', 'vendor')),
     size,
-    category: optionalString(product, 'product_type', 'product_type'),
+    category: textOrNull(optionalString(product, 'product_type', 'product_type')),
     condition,
     conditionRaw,
     price,
