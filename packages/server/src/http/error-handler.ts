@@ -25,7 +25,7 @@ function isExposedHttpError(error: unknown): error is { status: number; message:
 function storeErrorStatus(error: unknown): number | undefined {
   if (!(error instanceof Error) || error.name !== 'StoreError') return undefined;
   const code = (error as { code?: unknown }).code;
-  if (code === 'unavailable' || code === 'timeout') return 503;
+  if (code === 'unavailable' || code === 'timeout' || code === 'overloaded') return 503;
   if (code === 'invalid_input') return 400;
   return 500;
 }
@@ -47,8 +47,17 @@ export function errorHandler(logger: Logger): Middleware {
         ctx.set(error.headers);
         if (status >= 500) logger.warn({ reqId: ctx.state.requestId, err: error.cause ?? error }, error.message);
       } else if (storeErrorStatus(error) !== undefined) {
-        const e = error as { code: string; message: string };
+        const e = error as { code: string; message: string; details?: { retryAfterSeconds?: unknown } };
         status = storeErrorStatus(error) as number;
+        if (e.code === 'overloaded') {
+          // Load shedding: the store logs each burst once; a line per refused request would flood the log.
+          ctx.set('retry-after', String(e.details?.retryAfterSeconds ?? 1));
+          ctx.status = 503;
+          ctx.body = {
+            error: { code: 'overloaded', message: 'The server is busy; retry after the Retry-After delay.' },
+          };
+          return;
+        }
         const code = status === 503 ? 'unavailable' : status === 400 ? 'invalid_request' : 'internal_error';
         const message = status === 500 ? `Internal error (request ${ctx.state.requestId}).` : `Store: ${e.message}.`;
         body = { error: { code, message } };
