@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 // One build (two configs would race on `clean`). The shebang lands in index.js too, where Node ignores it.
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  // The PGlite worker thread is loaded by path (new Worker(url)), so it is its own entry beside the bundle.
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'pglite-worker': 'src/store/pglite-worker.ts' },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

@@ -6,6 +6,8 @@ export type StoreErrorCode =
   | 'data_dir_locked'
   /** The database cannot be reached, or the store is closing (503). */
   | 'unavailable'
+  /** Too many queries already wait for the database: shed at once (503 + Retry-After). */
+  | 'overloaded'
   /** A statement ran past `statementTimeoutMs` (503). */
   | 'timeout'
   /** A row broke a constraint (bad enum value, wrong dim, …): nothing was written (400). */

@@ -3,6 +3,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { checkIndexModel, migrate } from './migrations.js';
 import { openPg } from './pg-executor.js';
 import { openPGlite } from './pglite-executor.js';
+import type { ShedEvent } from './query-queue.js';
 import { replicaLabels } from './replica-label.js';
 import { ReplicaSet } from './replica-set.js';
 import { RoutedStore } from './routed-store.js';
@@ -10,6 +11,7 @@ import { SqlStore } from './sql-store.js';
 import type { Store, StoreConfig } from './types.js';
 
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
+export { DEFAULT_QUERY_QUEUE_MAX, SHED_RETRY_AFTER_SECONDS } from './query-queue.js';
 export { ReplicaSet } from './replica-set.js';
 export { RoutedStore } from './routed-store.js';
 export { nextSearchAfter } from './search-after.js';
@@ -30,6 +32,7 @@ export type {
 export interface StoreLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
+  error?(obj: object, msg?: string): void;
 }
 
 export interface CreateStoreOptions extends StoreConfig {
@@ -50,11 +53,24 @@ export interface CreateStoreOptions extends StoreConfig {
   replicaMaxLagMs?: number;
   /** How often replica health and lag are checked (default 1 000). */
   replicaCheckIntervalMs?: number;
+  /** Queries allowed to wait for the database (per pool) before new ones get 503 + Retry-After; default 256. */
+  queryQueueMax?: number;
   /** pg_stat_activity application_name of our pools (default 'find-this-fit'; replicas get a `-read` suffix). */
   applicationName?: string;
 }
 
 const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** Load shedding is logged once when a burst starts and once when it ends, never per refused query. */
+function shedLogger(options: CreateStoreOptions, pool: string): (event: ShedEvent) => void {
+  return (event) => {
+    if (event.phase === 'start') {
+      options.logger?.warn({ pool, queueLimit: event.limit }, 'query queue full: answering 503 until it drains');
+    } else {
+      options.logger?.info({ pool, queueLimit: event.limit, shed: event.shed }, 'query queue drained');
+    }
+  };
+}
 
 /**
  * Connects, runs migrations, checks the index's model, and returns a ready store. With `readUrls`, a store
@@ -84,6 +100,8 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
         statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
         sessionSql: sessionSqlOf(options),
         applicationName: `${options.applicationName ?? 'find-this-fit'}-read`,
+        ...(options.queryQueueMax !== undefined ? { queueLimit: options.queryQueueMax } : {}),
+        onShed: shedLogger(options, `replica ${labels[i]}`),
         onError: (error) =>
           options.logger?.warn({ replica: labels[i], err: { message: error.message } }, 'replica connection error'),
       }),
@@ -126,9 +144,20 @@ export async function openSqlStore(options: CreateStoreOptions): Promise<SqlStor
         statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
         sessionSql,
         applicationName: options.applicationName ?? 'find-this-fit',
+        ...(options.queryQueueMax !== undefined ? { queueLimit: options.queryQueueMax } : {}),
+        onShed: shedLogger(options, 'primary'),
         onError: (error) => options.logger?.warn({ err: { message: error.message } }, 'database connection error'),
       })
-    : await openPGlite(options.dataDir ?? './.ftf-data');
+    : await openPGlite(options.dataDir ?? './.ftf-data', {
+        ...(options.queryQueueMax !== undefined ? { queueLimit: options.queryQueueMax } : {}),
+        onShed: shedLogger(options, 'pglite'),
+        onWorkerExit: (error) =>
+          (options.logger?.error ?? options.logger?.warn)?.call(
+            options.logger,
+            { err: { message: error.message } },
+            'the PGlite worker stopped: every query now fails until the server restarts',
+          ),
+      });
   try {
     if (!isPg) {
       await executor.query(`SET statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 10_000)}`);

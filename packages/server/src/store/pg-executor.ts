@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { toStoreError } from './errors.js';
 import type { Executor, Queryable } from './executor.js';
+import { DEFAULT_QUERY_QUEUE_MAX, QueryQueueLimit, type ShedEvent } from './query-queue.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -11,14 +12,21 @@ export interface PgOptions {
   /** Shown in pg_stat_activity (operators tell our pools apart; the replica tests check routing with it). */
   applicationName?: string;
   onError(error: Error): void;
+  /** Queries allowed to wait for a pool connection before new ones are shed (default 256). */
+  queueLimit?: number;
+  onShed?(event: ShedEvent): void;
 }
 
 class PgExecutor implements Executor {
   readonly kind = 'postgres' as const;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly limit: QueryQueueLimit,
+  ) {}
 
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    this.limit.admit(this.pool.waitingCount);
     try {
       return (await this.pool.query(sql, params as unknown[])).rows as R[];
     } catch (error) {
@@ -27,6 +35,7 @@ class PgExecutor implements Executor {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.limit.admit(this.pool.waitingCount);
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -65,6 +74,8 @@ class PgExecutor implements Executor {
 }
 
 export function openPg(options: PgOptions): Executor {
+  // Validated before the pool exists: a bad limit must not leave a pool behind.
+  const limit = new QueryQueueLimit(options.queueLimit ?? DEFAULT_QUERY_QUEUE_MAX, options.onShed);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
@@ -79,5 +90,5 @@ export function openPg(options: PgOptions): Executor {
     // Queued on the client ahead of the caller's first query: no extra round trip to wait for.
     client.query(options.sessionSql).catch((error: Error) => options.onError(error));
   });
-  return new PgExecutor(pool);
+  return new PgExecutor(pool, limit);
 }
