@@ -41,6 +41,8 @@ export interface Config {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   poolSize?: number;
   statementTimeoutMs?: number;
+  /** Queries allowed to wait for the database before new ones get 503 + Retry-After. */
+  queryQueueMax: number;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -101,7 +103,17 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
   { name: 'FTF_POOL_SIZE', default: '10', meaning: 'PostgreSQL pool size' },
   { name: 'FTF_STATEMENT_TIMEOUT_MS', default: '(store default)', meaning: 'PostgreSQL statement timeout' },
   { name: 'FTF_LOG_LEVEL', default: 'info', meaning: 'fatal|error|warn|info|debug|trace|silent' },
-  { name: 'FTF_SHUTDOWN_TIMEOUT_MS', default: '10000', meaning: 'grace period to drain requests on SIGINT/SIGTERM' },
+  {
+    name: 'FTF_QUERY_QUEUE_MAX',
+    default: '256',
+    meaning:
+      'queries allowed to wait for the database (PGlite, or each pg pool); past it requests get 503 + Retry-After',
+  },
+  {
+    name: 'FTF_SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    meaning: 'on SIGINT/SIGTERM, how long accepted requests get to finish before their connections are cut',
+  },
 ];
 
 /** Every bad variable at once, so an operator fixes them in one go. */
@@ -277,6 +289,7 @@ const envSchema = z.object({
   FTF_HNSW_EF_SEARCH: int(1, 1000, 100),
   FTF_POOL_SIZE: optionalInt(1, 1000),
   FTF_STATEMENT_TIMEOUT_MS: optionalInt(1, 3_600_000),
+  FTF_QUERY_QUEUE_MAX: int(1, 1_000_000, 256),
   FTF_LOG_LEVEL: z
     .string()
     .trim()
@@ -338,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatch: e.FTF_MAX_BATCH,
     },
     hnsw: { m: e.FTF_HNSW_M, efConstruction: e.FTF_HNSW_EF_CONSTRUCTION, efSearch: e.FTF_HNSW_EF_SEARCH },
+    queryQueueMax: e.FTF_QUERY_QUEUE_MAX,
     logLevel: e.FTF_LOG_LEVEL,
     shutdownTimeoutMs: e.FTF_SHUTDOWN_TIMEOUT_MS,
   };
