@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApp, type FindThisFitApp } from './app.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { HttpDrainer } from './shutdown.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -13,7 +14,10 @@ export interface RunningServer {
   app: FindThisFitApp;
   store: Store;
   url: string;
-  /** Stops accepting, drains in-flight requests (up to the shutdown timeout), closes the store. */
+  /**
+   * Stops accepting, answers every accepted request (with Connection: close), then closes the store, which
+   * answers the queries still queued. Past the shutdown timeout the remaining connections are cut (logged).
+   */
   close(): Promise<void>;
 }
 
@@ -41,12 +45,14 @@ export async function startServer(
       : {}),
     ...(config.poolSize !== undefined ? { poolSize: config.poolSize } : {}),
     ...(config.statementTimeoutMs !== undefined ? { statementTimeoutMs: config.statementTimeoutMs } : {}),
+    queryQueueMax: config.queryQueueMax,
   });
   const app = createApp({ store, config, logger });
   const server = createServer(app.callback());
   // Slow-loris guards: a client gets this long to send headers / a whole request.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  const drainer = new HttpDrainer(server);
   try {
     server.listen(config.port, config.host);
     await once(server, 'listening');
@@ -71,18 +77,13 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
-      });
-      if ((await Promise.race([drained, timedOut])) === 'timeout') {
-        logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
-        server.closeAllConnections();
-        await drained;
+      const { cut, timedOut } = await drainer.drain(config.shutdownTimeoutMs);
+      if (timedOut) {
+        logger.warn(
+          { timeoutMs: config.shutdownTimeoutMs, requestsCut: cut },
+          `shutdown timeout: cut ${cut} request(s) still in flight`,
+        );
       }
-      clearTimeout(timer);
       await app.dispose().catch(() => {});
       await store.close();
     })();
