@@ -32,6 +32,7 @@ Commands:
   schedule   run on a cron schedule, never two runs at once
   reembed    re-embed every stored listing after a model change (resumable)
   status     what the state folder knows: last run, listings by status and source, cursors
+  inspect    fetch one product page, Shopify products.json or sitemap and show what ingest would extract
 
 ftf-ingest <command> --help shows the options of a command.`,
   run: `ftf-ingest run — crawl every configured source once, embed new/changed images, upsert, mark sold/removed.
@@ -61,6 +62,21 @@ ${COMMON_FLAGS}`,
       --state-dir <dir>      crawl state folder
       --json                 JSON output
   -h, --help                 this help`,
+  inspect: `ftf-ingest inspect <url> — check a shop before adding it: fetch one URL politely (robots.txt first) and
+print what ingest would extract, writing nothing (no state, no server, no API key).
+
+A product page: its JSON-LD blocks and microdata items, the listing (or why it would be skipped). A Shopify
+/products.json: each product's listing or skip reason. A sitemap or sitemap index (gzipped or not): the entry
+count, a <lastmod> sample, and each child sitemap with its status. Exit status 0 when something was extracted,
+1 when the URL could not be fetched or nothing in it is usable, 2 bad arguments.
+
+      --currency <code>      ISO 4217 currency of a Shopify store's prices (products.json does not say)
+      --contact-url <url>    the contact URL our User-Agent carries (default: config userAgent.contactUrl)
+      --json                 JSON output
+  -c, --config <file>        JSON config file (fetch and userAgent settings)
+      --crawl-delay-ms <n>   pause between two requests to one host
+      --allow-loopback       let the fetcher reach 127.0.0.1/::1 (local fixture marketplace)
+  -h, --help                 this help`,
 };
 
 const OPTIONS = {
@@ -76,6 +92,8 @@ const OPTIONS = {
   'jitter-ms': { type: 'string' },
   'run-now': { type: 'boolean' },
   json: { type: 'boolean' },
+  currency: { type: 'string' },
+  'contact-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -117,6 +135,7 @@ const ALLOWED: Record<string, string[]> = {
     'run-now',
   ],
   status: ['config', 'state-dir', 'json', 'help'],
+  inspect: ['config', 'crawl-delay-ms', 'allow-loopback', 'log-level', 'json', 'currency', 'contact-url', 'help'],
 };
 
 class UsageError extends Error {}
@@ -134,9 +153,11 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}" (run, schedule, reembed, status)`);
+  if (!allowed) throw new UsageError(`unknown command "${command}" (run, schedule, reembed, status, inspect)`);
   const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const wanted = command === 'inspect' && !values.help ? 1 : 0;
+  if (positionals.length > wanted) throw new UsageError(`unexpected argument "${positionals[wanted]}"`);
+  if (positionals.length < wanted) throw new UsageError('inspect needs a URL: ftf-ingest inspect <url>');
   for (const key of Object.keys(values))
     if (!allowed.includes(key)) throw new UsageError(`--${key} is not an option of ${command}`);
   if (values.help) {
@@ -155,6 +176,14 @@ async function main(argv: string[]): Promise<number> {
   };
 
   if (command === 'status') return status(values.config, overrides, values.json === true || !process.stdout.isTTY);
+  if (command === 'inspect') {
+    const { inspectCommand } = await import('./inspect-command.js');
+    return inspectCommand(positionals[0] as string, loadConfig(values.config, overrides, process.env, true), {
+      json: values.json === true,
+      currency: values.currency,
+      contactUrl: values['contact-url'],
+    });
+  }
 
   const config = loadConfig(values.config, overrides);
   // Loaded only now: the heavy modules (embedder, sharp, undici) stay out of --help and status.

@@ -34,8 +34,9 @@ const MAX_SITEMAPS = 1000;
 export async function walkSitemaps(
   fetcher: PageFetcher,
   rootUrl: string,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; maxSitemaps?: number } = {},
 ): Promise<SitemapWalk> {
+  const maxSitemaps = options.maxSitemaps ?? MAX_SITEMAPS;
   const pages: SitemapEntry[] = [];
   const seenPages = new Set<string>();
   const sitemaps: SitemapReport[] = [];
@@ -45,11 +46,11 @@ export async function walkSitemaps(
     const { url, depth } = queue.shift() as { url: string; depth: number };
     if (visited.has(url)) continue;
     visited.add(url);
-    if (visited.size > MAX_SITEMAPS) {
+    if (visited.size > maxSitemaps) {
       sitemaps.push({
         url,
         status: 'failed',
-        error: `more than ${MAX_SITEMAPS} sitemaps: not read`,
+        error: `more than ${maxSitemaps} sitemaps: not read`,
         errorName: 'SitemapError',
       });
       continue;

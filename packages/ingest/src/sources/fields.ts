@@ -51,6 +51,12 @@ export function requiredUrl(value: unknown, path: string, base?: string): string
 /** Minor units per ISO 4217 currency; 2 unless listed. */
 const MINOR_DIGITS: Record<string, number> = { JPY: 0, KRW: 0, CLP: 0, ISK: 0, HUF: 2, KWD: 3, BHD: 3, TND: 3 };
 
+/** `{ amount: 11999, currency: 'USD' }` → `119.99 USD`. */
+export function formatMoney(money: Money): string {
+  const digits = MINOR_DIGITS[money.currency] ?? 2;
+  return `${(money.amount / 10 ** digits).toFixed(digits)} ${money.currency}`;
+}
+
 /** A decimal price (`"25.00"`, `25`, `"1,299.50"` is refused: ambiguous) → minor units. */
 export function moneyFrom(amount: unknown, currency: unknown, path: string, currencyPath: string): Money {
   if (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency.trim()))
