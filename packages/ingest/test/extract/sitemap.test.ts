@@ -2,7 +2,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSitemapBody, SITEMAP_MAX_BYTES, SITEMAP_MAX_URLS, SitemapError } from '../../src/extract/sitemap.js';
 import { walkSitemaps } from '../../src/extract/sitemap-walk.js';
-import { testFetcher } from '../helpers/fetcher.js';
+import { jsonLdSource } from '../../src/sources/jsonld.js';
+import type { RawRecord } from '../../src/sources/types.js';
+import { memoryLogger, testFetcher } from '../helpers/fetcher.js';
 import { scriptedServer } from '../helpers/http-server.js';
 
 const urlset = (locs: string[], lastmod = '2026-11-01') =>
@@ -73,6 +75,7 @@ describe('walkSitemaps', () => {
         return send('application/octet-stream', gzipSync(urlset([`${base}/p/1`, `${base}/p/2`])));
       if (req.url === '/s-html.xml') return send('text/html', '<html><body>Soft 404</body></html>');
       if (req.url === '/s-2.xml') return send('text/xml', urlset([`${base}/p/2`, `${base}/p/3`]));
+      if (req.url?.startsWith('/p/')) return send('text/html', `<html><body>${req.url}</body></html>`);
       res.writeHead(404).end();
     });
   });
@@ -90,6 +93,33 @@ describe('walkSitemaps', () => {
         ['/s-missing.xml', 'failed', expect.stringMatching(/Error$/)],
         ['/s-2.xml', 'ok', 2],
       ]);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('the JSON-LD source: broken children are failed records on the first page only, the pages of the others follow', async () => {
+    const { fetcher } = testFetcher({ maxRetries: 0 });
+    const source = jsonLdSource({ sitemapUrl: `${server.url}/sitemap.xml` });
+    const refs = async (cursor: string | null) => {
+      const pages: Array<Array<[string, string]>> = [];
+      const context = { fetcher, logger: memoryLogger().logger, pageSize: 2 };
+      for await (const page of source.pages(context, cursor))
+        pages.push(page.records.map((r: RawRecord) => [new URL(r.ref).pathname, 'error' in r ? r.error.name : 'page']));
+      return pages;
+    };
+    try {
+      expect(await refs(null)).toEqual([
+        [
+          ['/s-html.xml', 'SitemapError'],
+          ['/s-missing.xml', 'HttpStatusError'],
+          ['/p/1', 'page'],
+          ['/p/2', 'page'],
+        ],
+        [['/p/3', 'page']],
+      ]);
+      // Resuming after the first page reports the pages left, not the broken children again.
+      expect(await refs('2')).toEqual([[['/p/3', 'page']]]);
     } finally {
       await fetcher.close();
     }
