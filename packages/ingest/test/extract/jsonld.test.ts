@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonLdNodes, unwrapScript } from '../../src/extract/jsonld-blocks.js';
 import { microdataItems } from '../../src/extract/microdata.js';
 import { readOffers } from '../../src/extract/offers.js';
+import { parseSitemapBody, SitemapError } from '../../src/extract/sitemap.js';
 import { extractPageProduct, normalizeJsonLdProduct } from '../../src/sources/jsonld.js';
 import { NormalizeError } from '../../src/sources/types.js';
 
@@ -127,5 +129,90 @@ describe('products', () => {
       price: { amount: 1500, currency: 'USD' },
     });
     expect(() => extractPageProduct('<html><body>nothing</body></html>')).toThrow(/no JSON-LD block.*no microdata/);
+  });
+});
+
+describe('robustness', () => {
+  /** Runs `run`; anything thrown must be `expected` (a named, skippable refusal), never a crash. */
+  const onlyThrows = (expected: new (...args: never[]) => Error, run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof expected)) throw error;
+    }
+  };
+
+  it('any JSON-LD-ish page either gives a listing or a NormalizeError', () => {
+    const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(
+          fc.constantFrom(
+            '@type',
+            '@id',
+            '@graph',
+            'name',
+            'offers',
+            'price',
+            'priceCurrency',
+            'lowPrice',
+            'availability',
+            'image',
+            'url',
+            'brand',
+            'hasVariant',
+            'isVariantOf',
+            'mainEntity',
+            'priceSpecification',
+            'size',
+            'additionalProperty',
+            'itemCondition',
+            'sku',
+          ),
+          fc.oneof(
+            tie('node'),
+            fc.constantFrom(
+              'Product',
+              'ProductGroup',
+              'Offer',
+              'AggregateOffer',
+              'ItemPage',
+              'InStock',
+              'https://schema.org/SoldOut',
+              '12.50',
+              'USD',
+              '//cdn.example/x.jpg',
+            ),
+          ),
+          { maxKeys: 6 },
+        ),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.constantFrom('', '<!--', '//<![CDATA['), (data, wrapper) => {
+        const json = JSON.stringify(data) ?? 'null';
+        const body = wrapper === '<!--' ? `<!--${json}-->` : wrapper ? `${wrapper}${json}//]]>` : json;
+        onlyThrows(NormalizeError, () => listingOf(page(body)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('any bytes are a sitemap or a SitemapError', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.string().map((t) => Buffer.from(`<urlset>${t}</urlset>`)),
+        ),
+        (bytes) => {
+          onlyThrows(SitemapError, () => parseSitemapBody(Buffer.from(bytes), 'https://shop.example/sitemap.xml'));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
