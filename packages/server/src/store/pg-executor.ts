@@ -25,8 +25,16 @@ class PgExecutor implements Executor {
     private readonly limit: QueryQueueLimit,
   ) {}
 
+  /**
+   * Queries that will really wait for a connection. pg-pool queues a request even when a client is idle and
+   * hands that client over on the next tick, so idle clients are not counted against the limit.
+   */
+  #waiting(): number {
+    return Math.max(0, this.pool.waitingCount - this.pool.idleCount);
+  }
+
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    this.limit.admit(this.pool.waitingCount);
+    this.limit.admit(this.#waiting());
     try {
       return (await this.pool.query(sql, params as unknown[])).rows as R[];
     } catch (error) {
@@ -35,7 +43,7 @@ class PgExecutor implements Executor {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    this.limit.admit(this.pool.waitingCount);
+    this.limit.admit(this.#waiting());
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
