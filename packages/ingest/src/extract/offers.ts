@@ -28,8 +28,15 @@ export interface OfferReading {
 
 type Node = Record<string, unknown>;
 
+/** An enumeration value as written: a string, a JSON-LD reference `{"@id": "https://schema.org/InStock"}`, the first of an array. */
+export function termOf(value: unknown): unknown {
+  const first = Array.isArray(value) ? value[0] : value;
+  return isRecord(first) && typeof first['@id'] === 'string' ? first['@id'] : first;
+}
+
 /** Availability → status. Missing means available: schema.org makes `availability` optional. */
-export function statusOf(availability: unknown, path: string): ListingStatus {
+export function statusOf(raw: unknown, path: string): ListingStatus {
+  const availability = termOf(raw);
   if (availability === undefined || availability === null || availability === '') return 'active';
   if (typeof availability !== 'string')
     throw new NormalizeError(path, `expected a URL or term, got ${describe(availability)}`);
@@ -93,7 +100,8 @@ export function readOffers(value: unknown, path = 'offers'): OfferReading {
     try {
       const price = moneyOf(offer, at);
       const status = statusOf(offer.availability, `${at}.availability`);
-      const conditionRaw = typeof offer.itemCondition === 'string' ? offer.itemCondition.trim() || null : null;
+      const condition = termOf(offer.itemCondition);
+      const conditionRaw = typeof condition === 'string' ? condition.trim() || null : null;
       const url = typeof offer.url === 'string' ? offer.url : null;
       priced.push({ price, status, conditionRaw, url });
     } catch (error) {

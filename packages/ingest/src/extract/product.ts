@@ -3,7 +3,7 @@ import { decodeHTML } from 'entities';
 import { describe, isRecord, requiredUrl } from '../sources/fields.js';
 import { cleanText } from '../sources/html-text.js';
 import { type NormalizedListing, NormalizeError } from '../sources/types.js';
-import { type OfferReading, readOffers } from './offers.js';
+import { type OfferReading, readOffers, termOf } from './offers.js';
 import { GROUP_TYPES, hasType, listOf, schemaTerm } from './schema-org.js';
 
 type Node = Record<string, unknown>;
@@ -122,8 +122,8 @@ export function normalizeProductNode(product: Node, pageUrl: string, source: str
 
   const conditionRaw =
     offer.conditionRaw ??
-    textOf(variant.itemCondition, 'itemCondition') ??
-    textOf(product.itemCondition, 'itemCondition');
+    textOf(termOf(variant.itemCondition), 'itemCondition') ??
+    textOf(termOf(product.itemCondition), 'itemCondition');
   const condition = conditionRaw ? (CONDITIONS[schemaTerm(conditionRaw)] ?? null) : null;
   const imageUrl =
     imageOf(variant.image, pageUrl, 'hasVariant.image') ??

@@ -81,6 +81,14 @@ describe('offers', () => {
       /unknown availability "Maybe"/,
     );
     expect(() => readOffers({ priceCurrency: 'USD' })).toThrow(NormalizeError);
+    // JSON-LD's reference form of an enumeration member.
+    const byId = readOffers({
+      price: 1,
+      priceCurrency: 'USD',
+      availability: { '@id': 'https://schema.org/OutOfStock' },
+      itemCondition: { '@id': 'https://schema.org/UsedCondition' },
+    });
+    expect(byId).toMatchObject({ status: 'sold', conditionRaw: 'https://schema.org/UsedCondition' });
   });
 });
 
