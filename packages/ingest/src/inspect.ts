@@ -1,6 +1,6 @@
 import { jsonLdNodes } from './extract/jsonld-blocks.js';
 import { microdataItems } from './extract/microdata.js';
-import { typesOf } from './extract/schema-org.js';
+import { listOf } from './extract/schema-org.js';
 import { isGzip, parseSitemapBody, type SitemapEntry, SitemapError, sitemapText } from './extract/sitemap.js';
 import { type SitemapReport, walkSitemaps } from './extract/sitemap-walk.js';
 import type { FetchResult } from './fetcher/polite-fetcher.js';
@@ -84,7 +84,13 @@ function detect(response: FetchResult): InspectKind {
 function inspectPage(url: string, html: string): NonNullable<InspectReport['page']> {
   const found = jsonLdNodes(html);
   const report: NonNullable<InspectReport['page']> = {
-    jsonLd: { blocks: found.blocks, types: [...new Set(found.nodes.flatMap((n) => typesOf(n)))], errors: found.errors },
+    jsonLd: {
+      blocks: found.blocks,
+      types: [
+        ...new Set(found.nodes.flatMap((n) => listOf(n['@type']).filter((t) => typeof t === 'string'))),
+      ] as string[],
+      errors: found.errors,
+    },
     microdataItems: microdataItems(html).length,
     via: null,
     listing: null,

@@ -62,7 +62,7 @@ describe('inspect', () => {
       kind: 'product-page',
       response: { status: 200, contentType: 'text/html; charset=utf-8', gzip: false },
       page: {
-        jsonLd: { blocks: 1, types: ['product'] },
+        jsonLd: { blocks: 1, types: ['Product'] },
         via: 'json-ld',
         listing: { title: 'Executive Anvil', externalId: '0446310786', price: { amount: 11999, currency: 'USD' } },
         skip: null,
