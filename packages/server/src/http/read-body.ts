@@ -56,10 +56,11 @@ function readMultipartImage(ctx: Context, limit: number): Promise<Buffer> {
     return Promise.reject(new PayloadTooLargeError(`Image exceeds ${limit} bytes.`));
   }
   return new Promise((resolve, reject) => {
+    const req = ctx.req;
     let busboy: Busboy.Busboy;
     try {
       busboy = Busboy({
-        headers: ctx.req.headers,
+        headers: req.headers,
         limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 50 },
       });
     } catch {
@@ -67,48 +68,53 @@ function readMultipartImage(ctx: Context, limit: number): Promise<Buffer> {
       return;
     }
     let image: Buffer | undefined;
-    let failed = false;
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      ctx.req.unpipe(busboy);
-      ctx.req.resume(); // drain what is left so the response can still be written
-      reject(error);
+    let settled = false;
+    const settle = (error: unknown, value?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', countBytes);
+      if (error !== undefined) {
+        req.unpipe(busboy);
+        busboy.removeAllListeners('file');
+        if (!req.destroyed) req.resume(); // drain what is left so the response can still be written
+        reject(error);
+      } else resolve(value as Buffer);
     };
-    busboy.on('file', (name, stream, info) => {
-      if (name !== 'image' || image !== undefined) {
+    const malformed = () => settle(new InvalidRequestError('Malformed or truncated multipart/form-data body.'));
+    busboy.on('file', (name, stream) => {
+      // Every part stream gets an error listener: busboy errors the open part when the body ends inside it,
+      // and an unhandled 'error' on any stream would take the whole process down.
+      stream.on('error', malformed);
+      if (name !== 'image' || image !== undefined || settled) {
         stream.resume();
-        return;
-      }
-      if (!(IMAGE_TYPES as readonly string[]).includes(info.mimeType)) {
-        stream.resume();
-        fail(new UnsupportedMediaTypeError(`Field "image" must be one of ${IMAGE_TYPES.join(', ')}.`));
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(new PayloadTooLargeError(`Image exceeds ${limit} bytes.`)));
+      stream.on('limit', () => settle(new PayloadTooLargeError(`Image exceeds ${limit} bytes.`)));
       stream.on('end', () => {
-        if (!failed) image = Buffer.concat(chunks);
+        if (!settled && !stream.truncated) image = Buffer.concat(chunks);
       });
     });
-    busboy.on('filesLimit', () => fail(new InvalidRequestError('Send one image.')));
-    busboy.on('partsLimit', () => fail(new InvalidRequestError('Too many form parts.')));
-    busboy.on('error', () => fail(new InvalidRequestError('Malformed multipart/form-data body.')));
+    busboy.on('filesLimit', () => settle(new InvalidRequestError('Send one image.')));
+    busboy.on('partsLimit', () => settle(new InvalidRequestError('Too many form parts.')));
+    busboy.on('fieldsLimit', () => settle(new InvalidRequestError('Too many form fields.')));
+    busboy.on('error', malformed);
     busboy.on('close', () => {
-      if (failed) return;
-      if (!image || image.length === 0) reject(InvalidRequestError.field('image', 'a file field "image" is required'));
-      else resolve(image);
+      if (!image || image.length === 0) settle(InvalidRequestError.field('image', 'a file field "image" is required'));
+      else settle(undefined, image);
     });
     let received = 0;
-    ctx.req.on('data', (chunk: Buffer) => {
+    function countBytes(chunk: Buffer) {
       received += chunk.length;
       if (received > cap) {
-        fail(new PayloadTooLargeError(`Image exceeds ${limit} bytes.`));
-        ctx.req.destroy();
+        settle(new PayloadTooLargeError(`Image exceeds ${limit} bytes.`));
+        req.destroy();
       }
-    });
-    ctx.req.on('error', fail);
-    ctx.req.pipe(busboy);
+    }
+    req.on('data', countBytes);
+    req.on('error', () => settle(new InvalidRequestError('Request aborted by the client.')));
+    req.on('aborted', () => settle(new InvalidRequestError('Request aborted by the client.')));
+    req.pipe(busboy);
   });
 }
