@@ -29,7 +29,15 @@ export interface Config {
   open: boolean;
   /** Allowed CORS origins; `*` allows any. Publishable keys' origins are added at app build. */
   corsOrigins: string[];
-  rateLimit: { rps: number; burst: number };
+  /**
+   * Token buckets on `/v1/` routes: `rps`/`burst` per client (key + client IP), `keyRps`/`keyBurst` the ceiling
+   * for one key across all its clients (0 = no ceiling).
+   */
+  rateLimit: { rps: number; burst: number; keyRps: number; keyBurst: number };
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
+  trustProxy: number;
+  /** Non-http(s) schemes an item's `appUrl` may use (e.g. `depop`), lowercase, without `://`. */
+  appUrlSchemes: string[];
   limits: {
     maxBodyBytes: number;
     maxAdminBodyBytes: number;
@@ -89,8 +97,29 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
     default: '(none)',
     meaning: 'comma-separated allowed CORS origins (http(s) or app://…), or *',
   },
-  { name: 'FTF_RATE_LIMIT_RPS', default: '20', meaning: 'requests per second per key (per IP without key); 0 = off' },
-  { name: 'FTF_RATE_LIMIT_BURST', default: '40', meaning: 'token-bucket burst size' },
+  {
+    name: 'FTF_RATE_LIMIT_RPS',
+    default: '20',
+    meaning: 'API requests per second per client (client IP within a key; client IP without a key); 0 = off',
+  },
+  { name: 'FTF_RATE_LIMIT_BURST', default: '40', meaning: 'per-client token-bucket burst size' },
+  {
+    name: 'FTF_RATE_LIMIT_KEY_RPS',
+    default: '200',
+    meaning: 'ceiling per API key across all its clients, requests per second; 0 = no ceiling',
+  },
+  { name: 'FTF_RATE_LIMIT_KEY_BURST', default: '400', meaning: 'per-key ceiling burst size' },
+  {
+    name: 'FTF_TRUST_PROXY',
+    default: 'false',
+    meaning:
+      'client IP from X-Forwarded-For: false = socket address; true = 1 trusted proxy hop; N = N hops (CDN + load balancer = 2)',
+  },
+  {
+    name: 'FTF_APP_URL_SCHEMES',
+    default: 'depop',
+    meaning: 'comma-separated app schemes an item appUrl may use besides http(s), e.g. depop,vinted',
+  },
   { name: 'FTF_MAX_BODY_BYTES', default: '65536', meaning: 'max JSON body for search' },
   { name: 'FTF_MAX_ADMIN_BODY_BYTES', default: '16777216', meaning: 'max JSON body for admin upserts' },
   { name: 'FTF_MAX_IMAGE_BYTES', default: '8388608', meaning: 'max image upload for /v1/search/image' },
@@ -154,6 +183,47 @@ const bool = z
     if (['1', 'true', 'yes', 'on'].includes(value)) return true;
     ctx.addIssue({ code: 'custom', message: `expected true/false, got "${value}"` });
     return z.NEVER;
+  });
+
+/** false/0 = off, true = one hop, N = N trusted hops (Koa's maxIpsCount). */
+const trustProxy = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '' || ['0', 'false', 'no', 'off'].includes(value)) return 0;
+    if (['true', 'yes', 'on'].includes(value)) return 1;
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= 1 && n <= 10) return n;
+    ctx.addIssue({ code: 'custom', message: `expected false, true or a hop count 1..10, got "${value}"` });
+    return z.NEVER;
+  });
+
+// Schemes that run code or embed content in a page; never an app link.
+const REFUSED_APP_SCHEMES = ['javascript', 'data', 'vbscript', 'file', 'blob', 'about', 'http', 'https'];
+
+const appUrlSchemes = z
+  .string()
+  .optional()
+  .default('depop')
+  .transform((value, ctx) => {
+    const schemes = value
+      .split(',')
+      .map((s) =>
+        s
+          .trim()
+          .toLowerCase()
+          .replace(/:(\/\/)?$/, ''),
+      )
+      .filter(Boolean);
+    for (const scheme of schemes) {
+      if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || REFUSED_APP_SCHEMES.includes(scheme)) {
+        ctx.addIssue({ code: 'custom', message: `"${scheme}" is not an allowed app scheme` });
+        return z.NEVER;
+      }
+    }
+    return schemes;
   });
 
 const list = (value: string | undefined) =>
@@ -278,6 +348,10 @@ const envSchema = z.object({
   FTF_CORS_ORIGINS: corsList,
   FTF_RATE_LIMIT_RPS: int(0, 1_000_000, 20),
   FTF_RATE_LIMIT_BURST: int(1, 1_000_000, 40),
+  FTF_RATE_LIMIT_KEY_RPS: int(0, 1_000_000, 200),
+  FTF_RATE_LIMIT_KEY_BURST: int(1, 1_000_000, 400),
+  FTF_TRUST_PROXY: trustProxy,
+  FTF_APP_URL_SCHEMES: appUrlSchemes,
   FTF_MAX_BODY_BYTES: int(1024, 2 ** 30, 64 * 1024),
   FTF_MAX_ADMIN_BODY_BYTES: int(1024, 2 ** 30, 16 * 1024 * 1024),
   FTF_MAX_IMAGE_BYTES: int(1024, 2 ** 30, 8 * 1024 * 1024),
@@ -341,7 +415,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keys: { secret, publishable },
     open: e.FTF_OPEN,
     corsOrigins: e.FTF_CORS_ORIGINS,
-    rateLimit: { rps: e.FTF_RATE_LIMIT_RPS, burst: e.FTF_RATE_LIMIT_BURST },
+    rateLimit: {
+      rps: e.FTF_RATE_LIMIT_RPS,
+      burst: e.FTF_RATE_LIMIT_BURST,
+      keyRps: e.FTF_RATE_LIMIT_KEY_RPS,
+      keyBurst: e.FTF_RATE_LIMIT_KEY_BURST,
+    },
+    trustProxy: e.FTF_TRUST_PROXY,
+    appUrlSchemes: e.FTF_APP_URL_SCHEMES,
     limits: {
       maxBodyBytes: e.FTF_MAX_BODY_BYTES,
       maxAdminBodyBytes: e.FTF_MAX_ADMIN_BODY_BYTES,
