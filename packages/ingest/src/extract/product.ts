@@ -78,7 +78,7 @@ interface Variant {
  * A group's variants with a readable offer; the first available one is the listing's (like a Shopify product's
  * first available variant). @throws {NormalizeError} when no variant has a price.
  */
-function chooseVariant(group: Node): { chosen: Variant; anyActive: boolean } {
+function chooseVariant(group: Node): Variant {
   const priced: Variant[] = [];
   let firstError: NormalizeError | undefined;
   for (const [i, node] of listOf(group.hasVariant).entries()) {
@@ -91,11 +91,9 @@ function chooseVariant(group: Node): { chosen: Variant; anyActive: boolean } {
     }
   }
   const chosen = priced.find((v) => v.offer.status === 'active') ?? priced[0];
-  if (chosen) return { chosen, anyActive: chosen.offer.status === 'active' };
-  if (group.offers !== undefined) {
-    const offer = readOffers(group.offers);
-    return { chosen: { node: {}, offer }, anyActive: offer.status === 'active' };
-  }
+  if (chosen) return chosen;
+  // A group may carry the offer itself (an AggregateOffer over its variants).
+  if (group.offers !== undefined) return { node: {}, offer: readOffers(group.offers) };
   throw firstError ?? new NormalizeError('hasVariant', 'no variant with offers');
 }
 
@@ -110,7 +108,7 @@ export function normalizeProductNode(product: Node, pageUrl: string, source: str
   let variant: Node = {};
   let offer: OfferReading;
   if (isGroup) {
-    const { chosen } = chooseVariant(product);
+    const chosen = chooseVariant(product);
     variant = chosen.node;
     offer = chosen.offer;
   } else {
@@ -128,6 +126,12 @@ export function normalizeProductNode(product: Node, pageUrl: string, source: str
   const imageUrl =
     imageOf(variant.image, pageUrl, 'hasVariant.image') ??
     imageOf(product.image, pageUrl) ??
+    (isGroup
+      ? imageOf(
+          listOf(product.hasVariant).map((v) => (isRecord(v) ? v.image : undefined)),
+          pageUrl,
+        )
+      : null) ??
     requiredUrl(undefined, 'image');
   const externalId = isGroup
     ? (idOf(product, ['productGroupID', 'sku', 'productID']) ?? pageUrl)
