@@ -21,6 +21,8 @@ export interface DrainResult {
  */
 export class HttpDrainer {
   #active = new Map<Socket, Set<ServerResponse>>();
+  /** Responses this drainer switched to Connection: close (switched back if a pipelined request follows). */
+  #forcedClose = new WeakSet<ServerResponse>();
   #closing = false;
 
   constructor(private readonly server: Server) {
@@ -34,7 +36,7 @@ export class HttpDrainer {
       const inFlight = this.#active.get(socket);
       if (!inFlight) return;
       inFlight.add(res);
-      if (this.#closing) res.shouldKeepAlive = false;
+      if (this.#closing) this.#closeAfterLast(inFlight);
       res.once('close', () => {
         inFlight.delete(res);
         if (this.#closing) this.#lingerThenClose(socket);
@@ -50,10 +52,14 @@ export class HttpDrainer {
 
   async drain(timeoutMs: number): Promise<DrainResult> {
     this.#closing = true;
+    // A connection the kernel has completed but Node has not accepted yet is reset when the listener
+    // closes, though its client may already have sent a request. Let one more poll phase accept those
+    // (an immediate queued from an immediate runs after the next poll).
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     // Stop accepting without http.Server#close's sweep of "idle" connections (see above).
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     for (const [socket, responses] of this.#active) {
-      for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
+      this.#closeAfterLast(responses);
       if (responses.size === 0) this.#lingerThenClose(socket);
     }
     let timer: NodeJS.Timeout | undefined;
@@ -67,6 +73,26 @@ export class HttpDrainer {
     for (const socket of this.#active.keys()) socket.destroy();
     await closed;
     return { cut, timedOut: true };
+  }
+
+  /**
+   * Connection: close on the newest response of a connection only. Node ends the socket after a response
+   * that says close, so saying it on an earlier one would drop the pipelined requests queued behind it.
+   */
+  #closeAfterLast(responses: Set<ServerResponse>): void {
+    let last: ServerResponse | undefined;
+    for (const res of responses) last = res;
+    for (const res of responses) {
+      if (res.headersSent) continue;
+      if (res === last) {
+        if (res.shouldKeepAlive) {
+          res.shouldKeepAlive = false;
+          this.#forcedClose.add(res);
+        }
+      } else if (this.#forcedClose.delete(res)) {
+        res.shouldKeepAlive = true;
+      }
+    }
   }
 
   #lingerThenClose(socket: Socket): void {
