@@ -50,14 +50,19 @@ function corsOrigin(config: Config): (ctx: Koa.Context) => string {
 /** Builds the Koa app. It never listens: `main.ts` does, tests use `app.callback()`. */
 export function createApp(options: AppOptions): FindThisFitApp {
   const { store, config, logger } = options;
-  const app = new Koa({ proxy: false }) as FindThisFitApp;
+  // Behind FTF_TRUST_PROXY hops, ctx.ip is the client as the nearest trusted proxy saw it (X-Forwarded-For).
+  const app = new Koa({
+    proxy: config.trustProxy > 0,
+    ...(config.trustProxy > 0 ? { maxIpsCount: config.trustProxy } : {}),
+  }) as FindThisFitApp;
   const metrics = createMetrics(store);
   const embedder: ImageEmbedder = createImageEmbedder(config, options.embedder);
-  const schemas = buildSchemas(config.limits);
+  const schemas = buildSchemas(config.limits, config.appUrlSchemes);
   const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder };
   let openapi: unknown;
 
-  const router = new Router();
+  // Case-sensitive: /V1/search is not an API path (404), so no spelling reaches a route the limiter did not count.
+  const router = new Router({ sensitive: true });
   infoRoutes(router, deps);
   searchRoutes(router, deps);
   itemRoutes(router, deps);
@@ -67,7 +72,6 @@ export function createApp(options: AppOptions): FindThisFitApp {
     return openapi;
   });
 
-  const rateLimitMiddleware = rateLimit(config);
   app.use(requestId());
   app.use(accessLog(logger, metrics));
   app.use(errorHandler(logger));
@@ -80,11 +84,7 @@ export function createApp(options: AppOptions): FindThisFitApp {
     }),
   );
   app.use(identifyCaller(config));
-  app.use(async (ctx, next) => {
-    // Only the API is rate limited: probes and scrapes must keep working under load.
-    if (ctx.path.startsWith('/v1/')) return rateLimitMiddleware(ctx, next);
-    return next();
-  });
+  app.use(rateLimit(config));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
 

@@ -9,6 +9,7 @@ import type {
 } from '@find-this-fit/sdk';
 import { z } from 'zod';
 import type { Config } from './config.js';
+import { isAllowedAppUrl, isWebUrl } from './url-schemes.js';
 
 /**
  * Every request schema, typed against the sdk's API types so the validator and the contract cannot drift,
@@ -61,7 +62,17 @@ export const filtersSchema = z.strictObject({
 const fingerprint = z.string().min(1).max(200).meta({ description: 'Model fingerprint (GET /v1/info → model)' });
 const cursor = z.string().min(1).max(8192).meta({ description: "Opaque: a previous page's nextCursor" });
 
-export function buildSchemas(limits: Config['limits']) {
+/** An http(s) link (url, imageUrl): the scheme is checked on the raw text, see url-schemes.ts. */
+const webUrl = z.string().min(1).max(2048).refine(isWebUrl, { message: 'must be an absolute http:// or https:// URL' });
+
+export function buildSchemas(limits: Config['limits'], appUrlSchemes: readonly string[] = ['depop']) {
+  const appUrl = z
+    .string()
+    .min(1)
+    .max(2048)
+    .refine((value) => isAllowedAppUrl(value, appUrlSchemes), {
+      message: `must be an http(s) URL or an app link (${appUrlSchemes.map((s) => `${s}://`).join(', ') || 'no app schemes allowed'})`,
+    });
   const k = z.number().int().min(1).max(limits.maxK);
 
   const searchRequest = z.strictObject({
@@ -100,9 +111,9 @@ export function buildSchemas(limits: Config['limits']) {
     condition: conditionSchema.nullable().exactOptional(),
     conditionRaw: nullableText(200),
     price: moneySchema.nullable().exactOptional(),
-    url: z.url({ protocol: /^https?$/ }).max(2048),
-    appUrl: z.string().min(1).max(2048).nullable().exactOptional(),
-    imageUrl: z.url({ protocol: /^https?$/ }).max(2048),
+    url: webUrl,
+    appUrl: appUrl.nullable().exactOptional(),
+    imageUrl: webUrl,
     status: statusSchema.exactOptional(),
     imageHash: nullableText(200),
     vector: vectorSchema,
