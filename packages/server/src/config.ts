@@ -43,6 +43,11 @@ export interface Config {
     maxAdminBodyBytes: number;
     maxImageBytes: number;
     maxImagePixels: number;
+    /** Images decoded and embedded at once; more wait in a queue of `imageQueueMax`, past it 503 + Retry-After. */
+    imageConcurrency: number;
+    imageQueueMax: number;
+    /** Per-image decode time limit (sharp's `timeout`), seconds. */
+    imageTimeoutSeconds: number;
     maxK: number;
     maxBatch: number;
   };
@@ -124,6 +129,13 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
   { name: 'FTF_MAX_ADMIN_BODY_BYTES', default: '16777216', meaning: 'max JSON body for admin upserts' },
   { name: 'FTF_MAX_IMAGE_BYTES', default: '8388608', meaning: 'max image upload for /v1/search/image' },
   { name: 'FTF_MAX_IMAGE_PIXELS', default: '40000000', meaning: 'max image width × height' },
+  { name: 'FTF_IMAGE_CONCURRENCY', default: '2', meaning: 'images decoded and embedded at once (/v1/search/image)' },
+  {
+    name: 'FTF_IMAGE_QUEUE_MAX',
+    default: '8',
+    meaning: 'images allowed to wait for a decode slot; past it 503 overloaded + Retry-After',
+  },
+  { name: 'FTF_IMAGE_TIMEOUT_SECONDS', default: '5', meaning: 'per-image decode time limit; past it 400' },
   { name: 'FTF_MAX_K', default: '100', meaning: 'max results per page' },
   { name: 'FTF_MAX_BATCH', default: '500', meaning: 'max items per admin upsert' },
   { name: 'FTF_HNSW_M', default: '16', meaning: 'HNSW max connections per layer' },
@@ -356,6 +368,9 @@ const envSchema = z.object({
   FTF_MAX_ADMIN_BODY_BYTES: int(1024, 2 ** 30, 16 * 1024 * 1024),
   FTF_MAX_IMAGE_BYTES: int(1024, 2 ** 30, 8 * 1024 * 1024),
   FTF_MAX_IMAGE_PIXELS: int(1, 2 ** 31, 40_000_000),
+  FTF_IMAGE_CONCURRENCY: int(1, 64, 2),
+  FTF_IMAGE_QUEUE_MAX: int(0, 10_000, 8),
+  FTF_IMAGE_TIMEOUT_SECONDS: int(1, 3600, 5),
   FTF_MAX_K: int(1, 1000, 100),
   FTF_MAX_BATCH: int(1, 100_000, 500),
   FTF_HNSW_M: int(2, 100, 16),
@@ -428,6 +443,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAdminBodyBytes: e.FTF_MAX_ADMIN_BODY_BYTES,
       maxImageBytes: e.FTF_MAX_IMAGE_BYTES,
       maxImagePixels: e.FTF_MAX_IMAGE_PIXELS,
+      imageConcurrency: e.FTF_IMAGE_CONCURRENCY,
+      imageQueueMax: e.FTF_IMAGE_QUEUE_MAX,
+      imageTimeoutSeconds: e.FTF_IMAGE_TIMEOUT_SECONDS,
       maxK: e.FTF_MAX_K,
       maxBatch: e.FTF_MAX_BATCH,
     },
