@@ -57,16 +57,24 @@ export function sitemapText(body: Buffer, maxBytes = SITEMAP_MAX_BYTES): string 
 export function parseSitemapBody(body: Buffer | string, sitemapUrl?: string): ParsedSitemap {
   const xml = typeof body === 'string' ? body : sitemapText(body);
   const $ = cheerio.load(xml, { xml: true });
-  const kind = $('sitemapindex').length > 0 ? 'sitemapindex' : $('urlset').length > 0 ? 'urlset' : null;
-  if (!kind) throw new SitemapError('not a sitemap: no <urlset> or <sitemapindex>');
-  const item = kind === 'sitemapindex' ? 'sitemap' : 'url';
+  // The root by its local name: generators that write the sitemap namespace with a prefix (Python's ElementTree:
+  // <ns0:urlset xmlns:ns0="http://www.sitemaps.org/schemas/sitemap/0.9">) use that prefix on every element.
+  const root = $.root()
+    .children()
+    .toArray()
+    .find((node) => ['urlset', 'sitemapindex'].includes(localName(node.name)));
+  if (!root) throw new SitemapError('not a sitemap: no <urlset> or <sitemapindex>');
+  const kind = localName(root.name) as ParsedSitemap['kind'];
+  const prefix = root.name.slice(0, root.name.length - kind.length);
+  const item = `${prefix}${kind === 'sitemapindex' ? 'sitemap' : 'url'}`;
   const entries: SitemapEntry[] = [];
   const warnings: string[] = [];
   let dropped = 0;
   let over = 0;
-  for (const element of $(item).toArray()) {
+  const items = root.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === item);
+  for (const element of items) {
     // Plain DOM walking: cheerio wrappers per entry cost seconds on a 50 000-entry file.
-    const rawLoc = childText(element, 'loc');
+    const rawLoc = childText(element, `${prefix}loc`);
     const loc = absoluteHttpUrl(rawLoc, sitemapUrl);
     if (!loc) {
       dropped++;
@@ -76,12 +84,14 @@ export function parseSitemapBody(body: Buffer | string, sitemapUrl?: string): Pa
       over++;
       continue;
     }
-    entries.push({ loc, lastmod: childText(element, 'lastmod') || null });
+    entries.push({ loc, lastmod: childText(element, `${prefix}lastmod`) || null });
   }
   if (dropped > 0) warnings.push(`${dropped} <${item}> without an http(s) <loc> left out`);
   if (over > 0) warnings.push(`${over} entries past the sitemaps.org limit of ${SITEMAP_MAX_URLS} left out`);
   return { kind, entries, warnings };
 }
+
+const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
 /** Text (CDATA included) of an element, entities already decoded by the parser. */
 function textContent(node: AnyNode): string {

@@ -36,6 +36,21 @@ describe('parseSitemapBody', () => {
     expect(parsed.warnings).toEqual(['1 <sitemap> without an http(s) <loc> left out']);
   });
 
+  it('reads the sitemap namespace written with a prefix, and no image:loc for a page', () => {
+    const ns =
+      'xmlns:ns0="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"';
+    const prefixed = `<?xml version="1.0"?>\n<ns0:urlset ${ns}><ns0:url><ns0:loc>https://shop.example/p/1</ns0:loc>
+      <image:image><image:loc>https://cdn.example/1.jpg</image:loc></image:image><ns0:lastmod>2026-09-01</ns0:lastmod></ns0:url></ns0:urlset>`;
+    expect(parseSitemapBody(Buffer.from(prefixed))).toEqual({
+      kind: 'urlset',
+      entries: [{ loc: 'https://shop.example/p/1', lastmod: '2026-09-01' }],
+      warnings: [],
+    });
+    const index =
+      '<s:sitemapindex xmlns:s="http://www.sitemaps.org/schemas/sitemap/0.9"><s:sitemap><s:loc>https://shop.example/a.xml</s:loc></s:sitemap></s:sitemapindex>';
+    expect(parseSitemapBody(index).entries).toEqual([{ loc: 'https://shop.example/a.xml', lastmod: null }]);
+  });
+
   it('keeps the first 50 000 entries of a file and says how many it left out', () => {
     const locs = Array.from({ length: SITEMAP_MAX_URLS + 3 }, (_, i) => `https://shop.example/p/${i}`);
     const parsed = parseSitemapBody(gzipSync(urlset(locs)));
