@@ -8,6 +8,16 @@ export {
   loadConfig,
   type SourceConfig,
 } from './config.js';
+export { microdataItems } from './extract/microdata.js';
+export {
+  type ParsedSitemap,
+  parseSitemapBody,
+  SITEMAP_MAX_BYTES,
+  SITEMAP_MAX_URLS,
+  type SitemapEntry,
+  SitemapError,
+} from './extract/sitemap.js';
+export { type SitemapReport, type SitemapWalk, walkSitemaps } from './extract/sitemap-walk.js';
 export { type AddressPolicy, guardedLookup, isAddressAllowed } from './fetcher/address-guard.js';
 export { backoffDelay, parseRetryAfter } from './fetcher/backoff.js';
 export {
@@ -26,6 +36,14 @@ export {
   PoliteFetcher,
 } from './fetcher/polite-fetcher.js';
 export { type RobotsRules, rulesFrom } from './fetcher/robots.js';
+export {
+  formatInspectReport,
+  type InspectKind,
+  type InspectOptions,
+  type InspectReport,
+  InspectUsageError,
+  inspectUrl,
+} from './inspect.js';
 export { createLogger } from './logger.js';
 export { checkImage, ImageRejectedError } from './pipeline/image-check.js';
 export { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
