@@ -28,6 +28,7 @@ import {
   type PreparedPhoto,
   preparePhoto,
 } from '../../internal/photo.js';
+import { safeAppUrl, safeWebUrl } from '../../internal/safe-url.js';
 import { type ShopperError, toShopperError } from '../../internal/shopper-error.js';
 import { type FtfStrings, fill, stringsFor } from '../../internal/strings.js';
 import { combineQuery } from '../../internal/vector-math.js';
@@ -847,6 +848,12 @@ export class FindThisFitElement extends LitElement {
   #onResultClick(event: MouseEvent, result: SearchResult): void {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     const href = this.#hrefOf(result);
+    const webUrl = safeWebUrl(result.url);
+    if (!href || !webUrl) {
+      // Nothing safe to open (the link was refused at render): never navigate.
+      event.preventDefault();
+      return;
+    }
     const proceed = this.#emit<FtfSelectDetail>('ftf-select', { result, href }, true);
     if (!proceed) {
       event.preventDefault();
@@ -856,23 +863,25 @@ export class FindThisFitElement extends LitElement {
     if (bridge && this.#hostCan('result.open')) {
       // The app opens the marketplace app (universal link / custom scheme) or in-app Safari.
       event.preventDefault();
-      void bridge.openResult({ url: result.url, appUrl: result.appUrl }).catch(() => {
-        location.href = result.url;
+      void bridge.openResult({ url: webUrl, appUrl: safeAppUrl(result.appUrl) ?? null }).catch(() => {
+        location.href = webUrl;
       });
       return;
     }
-    if (href !== result.url) {
+    if (href !== webUrl) {
       // An app link does nothing when the app is missing: fall back to the web page if we are still here.
       event.preventDefault();
       location.href = href;
       setTimeout(() => {
-        if (document.visibilityState === 'visible') location.href = result.url;
+        if (document.visibilityState === 'visible') location.href = webUrl;
       }, 1500);
     }
   }
 
-  #hrefOf(result: SearchResult): string {
-    return this.openInApp && result.appUrl ? result.appUrl : result.url;
+  /** The link a result opens: its app link when allowed and safe, else its web URL; undefined when neither is safe. */
+  #hrefOf(result: SearchResult): string | undefined {
+    const app = this.openInApp ? safeAppUrl(result.appUrl) : undefined;
+    return app ?? safeWebUrl(result.url);
   }
 
   // --- rendering --------------------------------------------------------------------------------------------
@@ -1076,18 +1085,24 @@ export class FindThisFitElement extends LitElement {
       result.condition ? t.conditions[result.condition] : '',
     ].filter(Boolean);
     const percent = Math.round(Math.max(0, Math.min(1, result.score)) * 100);
-    const newTab = this.#hrefOf(result) === result.url;
+    const href = this.#hrefOf(result);
+    const imageUrl = safeWebUrl(result.imageUrl);
+    const newTab = href !== undefined && href === result.url;
     return html`<li data-index=${index}>
       <article class="card" part="result">
         <div class="thumb">
-          <img src=${result.imageUrl} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" />
+          ${
+            imageUrl
+              ? html`<img src=${imageUrl} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" />`
+              : nothing
+          }
           <span class="badge">${marketplaceName(result.source)}</span>
         </div>
         <div class="body">
           <h4 class="title">
             <a
               part="result-link"
-              href=${this.#hrefOf(result)}
+              href=${href ?? nothing}
               target=${newTab ? '_blank' : nothing}
               rel="noopener noreferrer"
               @click=${(event: MouseEvent) => this.#onResultClick(event, result)}
