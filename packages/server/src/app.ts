@@ -20,6 +20,7 @@ import { opsRoutes } from './routes/ops.js';
 import { searchRoutes } from './routes/search.js';
 import { buildSchemas } from './schemas.js';
 import type { Store } from './store/types.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface AppOptions {
   store: Store;
@@ -58,7 +59,8 @@ export function createApp(options: AppOptions): FindThisFitApp {
   const metrics = createMetrics(store);
   const embedder: ImageEmbedder = createImageEmbedder(config, options.embedder);
   const schemas = buildSchemas(config.limits, config.appUrlSchemes);
-  const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder };
+  const imageWork = new WorkQueue(config.limits.imageConcurrency, config.limits.imageQueueMax, 'image searches');
+  const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder, imageWork };
   let openapi: unknown;
 
   // Case-sensitive: /V1/search is not an API path (404), so no spelling reaches a route the limiter did not count.

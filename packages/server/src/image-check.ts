@@ -15,11 +15,35 @@ export async function assertImageWithinPixels(image: Buffer, maxPixels: number):
     height = meta.pageHeight ?? meta.height;
     pages = meta.pages ?? 1;
   } catch {
-    throw InvalidRequestError.field('image', 'is not a decodable JPEG, PNG, WebP or GIF image');
+    throw InvalidRequestError.field('image', 'is damaged or truncated and cannot be decoded');
   }
   if (!width || !height) throw InvalidRequestError.field('image', 'has no dimensions');
   // Only the first frame of an animation is embedded, but keep the whole file bounded too.
   if (width * height > maxPixels || width * height * pages > maxPixels * 10) {
     throw new PayloadTooLargeError(`Image is ${width}×${height} px; the limit is ${maxPixels} pixels.`);
+  }
+}
+
+// Larger than any model input (224–384 px): the embedder's own preprocessing does the final resize.
+const DECODED_MAX_SIDE = 1024;
+
+/**
+ * Decodes once, here, under a time limit (sharp's `timeout`) and the pixel limit, and hands the embedder a
+ * small lossless PNG: whatever the upload, the work after this step is bounded. Images no larger than
+ * DECODED_MAX_SIDE keep their exact pixels.
+ */
+export async function decodeBounded(image: Buffer, maxPixels: number, timeoutSeconds: number): Promise<Buffer> {
+  try {
+    return await sharp(image, { limitInputPixels: maxPixels, pages: 1, failOn: 'error' })
+      .resize({ width: DECODED_MAX_SIDE, height: DECODED_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+      .timeout({ seconds: timeoutSeconds })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/timeout/i.test(message)) {
+      throw InvalidRequestError.field('image', `could not be decoded within ${timeoutSeconds} s`);
+    }
+    throw InvalidRequestError.field('image', 'is damaged or truncated and cannot be decoded');
   }
 }

@@ -45,7 +45,9 @@ export function errorHandler(logger: Logger): Middleware {
         body = { error: { code: error.code, message: error.message } };
         if (error.details !== undefined) body.error.details = error.details;
         ctx.set(error.headers);
-        if (status >= 500) logger.warn({ reqId: ctx.state.requestId, err: error.cause ?? error }, error.message);
+        // A full work queue refuses in bursts: one log line per refused request would flood the log.
+        if (status >= 500 && error.code !== 'overloaded')
+          logger.warn({ reqId: ctx.state.requestId, err: error.cause ?? error }, error.message);
       } else if (storeErrorStatus(error) !== undefined) {
         const e = error as { code: string; message: string; details?: { retryAfterSeconds?: unknown } };
         status = storeErrorStatus(error) as number;

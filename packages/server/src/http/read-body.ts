@@ -36,14 +36,19 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
   }
 }
 
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+/** Content types documented for a raw image body (any image/* is read; the bytes decide the format). */
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/octet-stream'] as const;
 
-/** The image of `/v1/search/image`: a raw image body, or the `image` field of a multipart form. */
+/**
+ * The image of `/v1/search/image`: a raw body (any image/* type or application/octet-stream), or the `image`
+ * field of a multipart form. The declared type only chooses how to read the body; the format is decided from
+ * the bytes afterwards (image-format.ts).
+ */
 export async function readImage(ctx: Context, limit: number): Promise<Buffer> {
-  if (ctx.is(...IMAGE_TYPES)) return readCapped(ctx, limit);
   if (ctx.is('multipart/form-data')) return readMultipartImage(ctx, limit);
+  if (ctx.is('image/*', 'application/octet-stream')) return readCapped(ctx, limit);
   throw new UnsupportedMediaTypeError(
-    `Send the image as ${IMAGE_TYPES.join(', ')} or multipart/form-data (field "image").`,
+    'Send the image as the raw body (Content-Type image/jpeg, image/png, image/webp, image/heic or application/octet-stream) or as multipart/form-data (field "image").',
   );
 }
 

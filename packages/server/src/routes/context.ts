@@ -5,6 +5,7 @@ import type { ImageEmbedder } from '../image-embedder.js';
 import type { AppMetrics } from '../metrics.js';
 import type { Schemas } from '../schemas.js';
 import type { Store } from '../store/types.js';
+import type { WorkQueue } from '../work-queue.js';
 
 /** What every route module needs, built once per app. */
 export interface RouteDeps {
@@ -14,6 +15,8 @@ export interface RouteDeps {
   metrics: AppMetrics;
   schemas: Schemas;
   embedder: ImageEmbedder;
+  /** Decoding and embedding uploaded images: bounded concurrency and waiting (503 past it). */
+  imageWork: WorkQueue;
 }
 
 const MAX_ID = 9_223_372_036_854_775_807n; // bigint column

@@ -3,7 +3,8 @@ import type Router from '@koa/router';
 import { InvalidRequestError } from '../errors.js';
 import { requireAccess } from '../http/auth.js';
 import { readImage, readJson } from '../http/read-body.js';
-import { assertImageWithinPixels } from '../image-check.js';
+import { assertImageWithinPixels, decodeBounded } from '../image-check.js';
+import { assertAcceptedImage } from '../image-format.js';
 import { filtersSchema } from '../schemas.js';
 import { type PagedSearch, runSearch } from '../search/run-search.js';
 import { parseWith } from '../validate.js';
@@ -60,8 +61,13 @@ export function searchRoutes(router: Router, deps: RouteDeps): void {
     const filters =
       query.filters === undefined ? {} : parseWith(filtersSchema, parseJsonParam('filters', query.filters));
     const image = await readImage(ctx, config.limits.maxImageBytes);
+    // Cheap checks first (magic bytes, then the header's size); decoding and embedding wait for a slot.
+    assertAcceptedImage(image);
     await assertImageWithinPixels(image, config.limits.maxImagePixels);
-    const vector = await deps.embedder.embed(image);
+    const { maxImagePixels, imageTimeoutSeconds } = config.limits;
+    const vector = await deps.imageWork.run(async () =>
+      deps.embedder.embed(await decodeBounded(image, maxImagePixels, imageTimeoutSeconds)),
+    );
     ctx.body = await searchPage(deps, 'image', {
       vector,
       k: query.k ?? DEFAULT_K,

@@ -106,14 +106,52 @@ describe('POST /v1/search/image (fixture model, PGlite)', () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 
-  it('400 for undecodable bytes, 415 for other media types', async () => {
-    const bad = await post(Buffer.from('definitely not a png'), 'image/png');
+  it('400 for a damaged image of an accepted format, 415 for unknown bytes and other media types', async () => {
+    const truncated = (photos[0] as Buffer).subarray(0, 600);
+    const bad = await post(new Uint8Array(truncated), 'image/jpeg');
     expect(bad.status).toBe(400);
     expect(
       ((await bad.json()) as { error: { details: { fields: { field: string }[] } } }).error.details.fields[0]?.field,
     ).toBe('image');
+    const unknown = await post(Buffer.from('definitely not a png'), 'image/png');
+    expect(unknown.status).toBe(415);
     const wrong = await post('hello', 'text/plain');
     expect(wrong.status).toBe(415);
+  });
+
+  it('decides the format from the bytes: SVG, TIFF, AVIF and GIF are 415 whatever the declared type', async () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000"><filter id="f"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter><rect width="100%" height="100%" filter="url(#f)"/></svg>',
+    );
+    const base = sharp({ create: { width: 64, height: 64, channels: 3, background: '#884422' } });
+    const refused: Array<[string, Buffer, string]> = [
+      ['SVG', svg, 'image/png'],
+      ['TIFF', await base.clone().tiff().toBuffer(), 'image/jpeg'],
+      ['AVIF', await base.clone().avif().toBuffer(), 'image/webp'],
+      ['GIF', await base.clone().gif().toBuffer(), 'image/png'],
+    ];
+    for (const [name, bytes, declared] of refused) {
+      const raw = await post(new Uint8Array(bytes), declared);
+      const json = (await raw.json()) as { error: { code: string; message: string } };
+      expect(raw.status, name).toBe(415);
+      expect(json.error.code).toBe('unsupported_media_type');
+      expect(json.error.message).toContain(name);
+      expect(json.error.message).toContain('JPEG, PNG, WebP');
+      // The same bytes in a form, declared as a JPEG.
+      const form = new FormData();
+      form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'photo.jpg');
+      expect((await post(form)).status, `${name} in a form`).toBe(415);
+    }
+  });
+
+  it('accepts JPEG, PNG and WebP by their bytes, even declared as application/octet-stream', async () => {
+    const source = photos[2] as Buffer;
+    for (const bytes of [source, await sharp(source).png().toBuffer(), await sharp(source).webp().toBuffer()]) {
+      const r = await post(new Uint8Array(bytes), 'application/octet-stream', '?k=1');
+      const json = (await r.json()) as { results: { id: string }[] };
+      expect(r.status, JSON.stringify(json)).toBe(200);
+      expect(json.results[0]?.id).toBe(ids[2]);
+    }
   });
 
   it('503 model_unavailable when the model folder cannot be loaded', async () => {
