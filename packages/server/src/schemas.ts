@@ -63,7 +63,12 @@ const fingerprint = z.string().min(1).max(200).meta({ description: 'Model finger
 const cursor = z.string().min(1).max(8192).meta({ description: "Opaque: a previous page's nextCursor" });
 
 /** An http(s) link (url, imageUrl): the scheme is checked on the raw text, see url-schemes.ts. */
-const webUrl = z.string().min(1).max(2048).refine(isWebUrl, { message: 'must be an absolute http:// or https:// URL' });
+const webUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine(isWebUrl, { message: 'must be an absolute http:// or https:// URL' })
+  .meta({ format: 'uri', description: 'Absolute http(s) URL' });
 
 export function buildSchemas(limits: Config['limits'], appUrlSchemes: readonly string[] = ['depop']) {
   const appUrl = z
@@ -72,6 +77,10 @@ export function buildSchemas(limits: Config['limits'], appUrlSchemes: readonly s
     .max(2048)
     .refine((value) => isAllowedAppUrl(value, appUrlSchemes), {
       message: `must be an http(s) URL or an app link (${appUrlSchemes.map((s) => `${s}://`).join(', ') || 'no app schemes allowed'})`,
+    })
+    .meta({
+      format: 'uri',
+      description: `http(s) URL or an app link of an allowed scheme (FTF_APP_URL_SCHEMES: ${appUrlSchemes.join(', ') || 'none'})`,
     });
   const k = z.number().int().min(1).max(limits.maxK);
 
