@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { isAllowedAppUrl, isWebUrl } from '../../src/url-schemes.js';
-import { client, DIM, listing, MODEL, pgliteBackend, serve, type TestServer, testConfig } from './harness.js';
+import {
+  type Backend,
+  client,
+  DIM,
+  listing,
+  MODEL,
+  pgliteBackend,
+  postgresBackend,
+  postgresUrl,
+  serve,
+  type TestServer,
+  testConfig,
+} from './harness.js';
 
 const vector = (i: number) => Array.from({ length: DIM }, (_, j) => (j === i % DIM ? 1 : 0));
 
@@ -48,8 +60,14 @@ describe('URL rule', () => {
   });
 });
 
-describe('PUT /v1/items refuses unsafe URL schemes', () => {
-  const backend = pgliteBackend();
+const pgUrl = postgresUrl();
+const backends: Array<readonly [string, () => Backend]> = [
+  ['pglite', pgliteBackend],
+  ...(pgUrl ? [['postgres', () => postgresBackend(pgUrl)] as const] : []),
+];
+
+describe.each(backends)('PUT /v1/items refuses unsafe URL schemes (%s)', (_name, make) => {
+  const backend = make();
   let store: Store;
   let server: TestServer;
   let api: ReturnType<typeof client>;
