@@ -1,7 +1,7 @@
 // pnpm bench:soak — the server under sustained mixed load, then SIGTERM while the load is still running.
 // Per back end (PGlite, PostgreSQL): the built server as a child process, seeded; `--duration` s at
 // `--concurrency` keep-alive clients, 90 % searches and 10 % writes (secret key, upserts of new items
-// with vectors of the fixture model's dimension); meanwhile /healthz on a fresh connection every 50 ms.
+// with vectors of the fixture model's dimension); meanwhile /healthz on a fresh connection every 50 ms (from its own thread).
 // Then SIGTERM with the clients still sending: requests answered, refused (listener closed: expected) and
 // reset (a request the server had accepted and dropped: must be 0). Finally the server is restarted on
 // the same data and every acknowledged write is read back.
@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { fingerprintOf, getPreset } from '@find-this-fit/sdk';
 import pg from 'pg';
 import { percentile } from './synthetic.js';
@@ -155,6 +156,53 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   return { child, url };
 }
 
+// The prober has its own thread: on the load generator's event loop, busy parsing 64 clients' answers, a
+// probe's timing would include that loop's lag, not only the server's.
+const PROBER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+let running = true;
+const samples = [];
+let failed = 0;
+parentPort.on('message', () => { running = false; });
+const probe = () => new Promise((resolve) => {
+  const started = performance.now();
+  const req = http.get(workerData.url + '/healthz', { agent: false, timeout: 10000 }, (res) => {
+    res.resume();
+    res.on('error', () => { failed++; resolve(); });
+    res.on('end', () => {
+      if (res.statusCode === 200 && res.complete) samples.push(performance.now() - started);
+      else failed++;
+      resolve();
+    });
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', () => { failed++; resolve(); });
+});
+(async () => {
+  while (running) {
+    await probe();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  parentPort.postMessage({ samples, failed });
+})();
+`;
+
+function startProber(url: string): { stop(): Promise<{ samples: number[]; failed: number }> } {
+  const worker = new Worker(PROBER_SOURCE, { eval: true, workerData: { url } });
+  return {
+    stop: () =>
+      new Promise((resolveStop, reject) => {
+        worker.once('error', reject);
+        worker.once('message', (result: { samples: number[]; failed: number }) => {
+          void worker.terminate();
+          resolveStop(result);
+        });
+        worker.postMessage('stop');
+      }),
+  };
+}
+
 async function lagP99Ms(url: string): Promise<number | undefined> {
   const { body } = await send(url, 'GET', '/metrics', false);
   const match = /^ftf_nodejs_eventloop_lag_p99_seconds\s+([\d.e+-]+)/m.exec(body);
@@ -233,22 +281,7 @@ async function soak(backend: 'pglite' | 'postgres', env: Record<string, string>)
   });
 
   // /healthz on a fresh TCP connection every 50 ms, as an orchestrator's probe would.
-  const health: number[] = [];
-  let healthFailed = 0;
-  const prober = (async () => {
-    while (running && phase === 'load') {
-      try {
-        const answer = await send(server.url, 'GET', '/healthz', false, undefined, 10_000);
-        if (phase === 'load') {
-          if (answer.status === 200) health.push(answer.ms);
-          else healthFailed++;
-        }
-      } catch {
-        if (phase === 'load') healthFailed++;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
+  const prober = startProber(server.url);
 
   // prom-client resets its event-loop histogram on each scrape; a failed scrape only loses that figure.
   await lagP99Ms(server.url).catch(() => undefined);
@@ -259,6 +292,8 @@ async function soak(backend: 'pglite' | 'postgres', env: Record<string, string>)
   const lag = await lagP99Ms(server.url).catch(() => undefined);
   const requests = latencies.length;
 
+  const { samples: health, failed: healthFailed } = await prober.stop();
+
   log(`${backend}: SIGTERM with the clients still sending`);
   phase = 'shutdown';
   server.child.kill('SIGTERM');
@@ -266,7 +301,7 @@ async function soak(backend: 'pglite' | 'postgres', env: Record<string, string>)
   // Let requests that were on the wire settle (refused or answered) before stopping the clients.
   await new Promise((r) => setTimeout(r, 500));
   running = false;
-  await Promise.all([...clients, prober]);
+  await Promise.all(clients);
   agent.destroy();
 
   log(`${backend}: restarting on the same data to read back ${acknowledged.size} acknowledged writes`);
