@@ -6,9 +6,10 @@
 // A scheme, then `:` — checked on the raw text, because the WHATWG parser silently strips leading spaces,
 // control characters and tabs/newlines inside the scheme ("java\tscript:" parses as "javascript:").
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
-// No whitespace or control characters anywhere in a link.
+// No control characters (tabs, newlines…) anywhere: the parser drops them silently. A plain space is left to the
+// parser, which percent-encodes it in a path (stored links with one stay valid).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const UNSAFE_CHARS = /[\u0000-\u0020\u007f-\u009f]/;
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 // Never an app link, whatever the configuration says (config refuses them too).
 const SCRIPT_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file', 'blob', 'about']);
 
@@ -17,7 +18,7 @@ export function schemeOf(value: string): string | undefined {
   return SCHEME.exec(value)?.[1]?.toLowerCase();
 }
 
-/** An absolute http(s) URL with a host, nothing hidden in whitespace or control characters. */
+/** An absolute http(s) URL with a host, nothing hidden in control characters. */
 export function isWebUrl(value: string): boolean {
   const scheme = schemeOf(value);
   if ((scheme !== 'http' && scheme !== 'https') || UNSAFE_CHARS.test(value)) return false;

@@ -38,6 +38,8 @@ describe('URL rule', () => {
   it('web links: http(s) with a host only', () => {
     expect(isWebUrl('https://example.com/a?b=1')).toBe(true);
     expect(isWebUrl('HTTP://EXAMPLE.COM/')).toBe(true);
+    // A raw space in the path was always accepted (the parser encodes it); stored links with one stay valid.
+    expect(isWebUrl('https://cdn.example/my photo.jpg')).toBe(true);
     for (const value of [
       ...HOSTILE,
       'depop://product/1',

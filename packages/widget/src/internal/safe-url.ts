@@ -6,8 +6,10 @@
 
 // Checked on the raw text: the URL parser strips leading spaces/control characters and tabs inside the scheme.
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+// No control characters (tabs, newlines…) anywhere: the parser drops them silently. A plain space is left to the
+// parser, which percent-encodes it in a path (stored links with one stay valid).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const UNSAFE_CHARS = /[\u0000-\u0020\u007f-\u009f]/;
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 // Schemes that run script or embed content in the page: never a link, even as `scheme://`.
 const SCRIPT_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file', 'blob', 'about', 'filesystem']);
 
