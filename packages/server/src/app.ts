@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { AppError } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import { identifyCaller } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
@@ -88,7 +89,13 @@ export function createApp(options: AppOptions): FindThisFitApp {
   app.use(identifyCaller(config));
   app.use(rateLimit(config));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  // A method no route knows (TRACE, PROPFIND, …) is the client's mistake: 405, never the router's default 501.
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      notImplemented: () => new AppError(405, 'method_not_allowed', 'This method is not supported.'),
+    }),
+  );
 
   // Koa logs errors to stderr by default; ours are already logged by the error middleware.
   app.silent = true;

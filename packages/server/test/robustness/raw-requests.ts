@@ -18,6 +18,8 @@ export function rawRequest(
 ): Promise<RawAnswer> {
   const after = options.after ?? 'end';
   const waitMs = options.waitMs ?? 3000;
+  // A HEAD answer has a Content-Length but no body: it is complete after the headers.
+  const isHead = Buffer.from(bytes.slice(0, 5)).toString('latin1') === 'HEAD ';
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -38,8 +40,11 @@ export function rawRequest(
       const text = Buffer.concat(chunks).toString('latin1');
       const head = text.indexOf('\r\n\r\n');
       if (head >= 0) {
-        const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, head));
-        if (length && text.length >= head + 4 + Number(length[1])) finish();
+        const headers = text.slice(0, head);
+        const length = /\r\ncontent-length: *(\d+)/i.exec(headers);
+        if (isHead || /^HTTP\/1\.[01] (1\d\d|204|304)/.test(headers)) finish();
+        else if (length && text.length >= head + 4 + Number(length[1])) finish();
+        else if (/\r\ntransfer-encoding: *chunked/i.test(headers) && text.endsWith('\r\n0\r\n\r\n')) finish();
       }
     });
     socket.on('error', finish);
