@@ -52,6 +52,8 @@ export class HttpDrainer {
 
   async drain(timeoutMs: number): Promise<DrainResult> {
     this.#closing = true;
+    // Responses still being written say Connection: close from now on (later requests get it on arrival).
+    for (const responses of this.#active.values()) this.#closeAfterLast(responses);
     // A connection the kernel has completed but Node has not accepted yet is reset when the listener
     // closes, though its client may already have sent a request. Let one more poll phase accept those
     // (an immediate queued from an immediate runs after the next poll).
