@@ -60,6 +60,10 @@ export function rawRequest(
 
 const BOUNDARY = '----ftfboundary';
 
+/** 201 bytes of SVG that would cost librsvg many seconds of CPU to rasterise (issue 13 used a 270-byte one). */
+export const SVG_BOMB =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000"><filter id="f"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter><rect width="100%" height="100%" filter="url(#f)"/></svg>';
+
 /** A multipart/form-data request to /v1/search/image whose body is `body` (Content-Length = what is sent). */
 export function multipartRequest(body: string | Buffer, key: string, extraHeaders = ''): Buffer {
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1');
@@ -148,6 +152,13 @@ export function hostileRequests(
     {
       name: 'unknown Transfer-Encoding',
       bytes: `${json('/v1/search', 'Transfer-Encoding: gzip, chunked\r\n')}\r\n0\r\n\r\n`,
+    },
+    {
+      // Issue 13's CPU bomb: a tiny SVG with a turbulence filter over 20000² px, sent as image/png.
+      name: 'SVG sent as image/png',
+      bytes:
+        `POST /v1/search/image HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: image/png\r\n` +
+        `Content-Length: ${SVG_BOMB.length}\r\n\r\n${SVG_BOMB}`,
     },
     {
       name: 'raw image body truncated',
