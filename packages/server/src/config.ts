@@ -123,7 +123,8 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
   {
     name: 'FTF_APP_URL_SCHEMES',
     default: 'depop',
-    meaning: 'comma-separated app schemes an item appUrl may use besides http(s), e.g. depop,vinted',
+    meaning:
+      'comma-separated app schemes an item appUrl may use besides http(s), e.g. depop,vinted; none = web links only',
   },
   { name: 'FTF_MAX_BODY_BYTES', default: '65536', meaning: 'max JSON body for search' },
   { name: 'FTF_MAX_ADMIN_BODY_BYTES', default: '16777216', meaning: 'max JSON body for admin upserts' },
@@ -220,6 +221,7 @@ const appUrlSchemes = z
   .optional()
   .default('depop')
   .transform((value, ctx) => {
+    if (value.trim().toLowerCase() === 'none') return [];
     const schemes = value
       .split(',')
       .map((s) =>
