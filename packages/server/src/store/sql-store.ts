@@ -51,8 +51,11 @@ export class SqlStore implements Store {
     const unique = [...last.values()];
     const { text, params } = buildUpsert(unique, this.config);
     return this.#run(async () => {
-      const rows = await this.executor.transaction((tx) =>
-        tx.query<{ id: string; source: string; external_id: string; inserted: boolean }>(text, params),
+      // One INSERT … ON CONFLICT statement is atomic on its own: no BEGIN/COMMIT round trips, which on PGlite
+      // would hold the worker idle while the busy HTTP thread sends the next message.
+      const rows = await this.executor.query<{ id: string; source: string; external_id: string; inserted: boolean }>(
+        text,
+        params,
       );
       await this.#refreshStatistics(rows.length);
       const ids = new Map(rows.map((r) => [upsertKey(r.source, r.external_id), r.id]));
