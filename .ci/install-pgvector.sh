@@ -36,7 +36,8 @@ install_postgresql_15() {
   as_root rm -f "$dropin"
 }
 
-if [[ -z "${PG_CONFIG:-}" && ! -x "$DEFAULT_PG_CONFIG" ]]; then
+# The default pg_config (named or not: `pnpm test` passes it explicitly) missing means no PostgreSQL 15 yet.
+if [[ "${PG_CONFIG:-$DEFAULT_PG_CONFIG}" == "$DEFAULT_PG_CONFIG" && ! -x "$DEFAULT_PG_CONFIG" ]]; then
   install_postgresql_15
 fi
 PG_CONFIG="${PG_CONFIG:-$DEFAULT_PG_CONFIG}"
