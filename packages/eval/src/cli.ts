@@ -40,7 +40,7 @@ searched twice, whole and cropped.
       --threads <n>          ONNX Runtime threads, 1..64 (default 1)
       --batch-size <n>       gallery photos per inference call, 1..256 (default 8)
       --cache-dir <dir>      cache for hub downloads
-      --ef-search <n>        HNSW ef_search of the throwaway server, 1..1000 (default 100; 1000 ≈ exact)
+      --ef-search <n>        HNSW ef_search of the throwaway server, 1..1000 (default 64; 1000 ≈ exact)
       --no-progress          no progress bars even on a terminal
   -h, --help                 this help`,
   'make-fixture-set': `ftf-eval make-fixture-set DIR — generate a labelled set from the fixture marketplace.

@@ -40,7 +40,7 @@ export interface EvalOptions {
   threads?: number;
   /** Images per inference call while embedding the gallery. */
   batchSize?: number;
-  /** HNSW ef_search of the throwaway server, 1..1000 (default: the server's, 100). Higher → closer to exact. */
+  /** HNSW ef_search of the throwaway server, 1..1000 (default: the server's, 64). Higher → closer to exact. */
   efSearch?: number;
   /** transformers.js cache folder for hub downloads. */
   cacheDir?: string;

@@ -93,7 +93,7 @@ describe('ftf-eval run', () => {
     for (const r of report.results) {
       expect(r.fingerprint.startsWith(`${r.preset}.`)).toBe(true);
       expect(r.gallery.images).toBe(24);
-      expect(r.index).toMatchObject({ kind: 'hnsw', efSearch: 100, distance: 'cosine' });
+      expect(r.index).toMatchObject({ kind: 'hnsw', efSearch: 64, distance: 'cosine' });
       expect(r.runs.map((run) => run.cropped)).toEqual([false, true]);
       for (const run of r.runs) {
         const { recall, mrr, queries } = run.metrics;

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
         maxK: 100,
         maxBatch: 500,
       },
-      hnsw: { m: 16, efConstruction: 64, efSearch: 100 },
+      hnsw: { m: 16, efConstruction: 64, efSearch: 64 },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });
