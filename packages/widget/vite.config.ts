@@ -15,27 +15,6 @@ const noMainThreadEmbedder = {
 };
 
 /**
- * The SDK client reads a file from disk only when given a path in Node (`import('node:fs/promises')` through a
- * variable, which the minifier folds into a literal). Browsers never take that branch; replacing it keeps a bare
- * `node:` import, which every downstream bundler would warn about, out of the widget's output.
- */
-function noNodeImports(): Plugin {
-  return {
-    name: 'ftf-no-node-imports',
-    // After minification (which is what folds the variable into a literal).
-    generateBundle(_options, bundle) {
-      for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk') continue;
-        chunk.code = chunk.code.replace(
-          /import\((["'`])node:[a-z/]+\1\)/g,
-          'Promise.reject(Error("find-this-fit: Node built-ins are not available in browsers"))',
-        );
-      }
-    },
-  };
-}
-
-/**
  * onnxruntime-web names its default WASM files with `new URL('…', import.meta.url)`; Vite's library mode would
  * inline them as base64 (72 MB). We always pass `wasmPaths` (files served from `ort/`), so those defaults are
  * dead: point them at the worker's own location so Vite leaves them alone.
@@ -59,7 +38,6 @@ const configs: Record<string, UserConfig> = {
   es: {
     // Chunk URLs relative to the widget's own script, wherever a host serves it from.
     base: './',
-    plugins: [noNodeImports()],
     resolve: { alias: noMainThreadEmbedder },
     build: {
       target: 'es2022',
@@ -76,7 +54,6 @@ const configs: Record<string, UserConfig> = {
     },
   },
   iife: {
-    plugins: [noNodeImports()],
     resolve: { alias: noMainThreadEmbedder },
     // A classic script has no import.meta: the element falls back to document.currentScript.
     define: { 'import.meta.url': 'undefined' },

@@ -1,71 +1,70 @@
-import type {
-  InfoResponse,
-  Listing,
-  ListingStatus,
-  ListingUpsert,
-  SearchFilters,
-  SearchResponse,
-  UpsertResponse,
-} from '../api/types.js';
+import type { InfoResponse, SearchFilters } from '../api/types.js';
 import { encodeVector } from '../api/vector-codec.js';
 import type { Embedder, EmbedderOptions, ImageInput } from '../embedder/types.js';
-import { FindThisFitError } from '../errors.js';
-import { PagePromise, SearchPage } from './pages.js';
-import { type HttpRequest, type RequestOptions, send, type TransportConfig } from './transport.js';
+import { ClientUsageError } from './errors.js';
+import { ItemsResource } from './items.js';
+import { PagePromise, type PageRequest, requestPage, type SearchPage } from './pagination.js';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type RequestOptions,
+  send,
+  type TransportConfig,
+  type WithRequestId,
+  withRequestId,
+} from './transport.js';
+import { toUploadable } from './uploads.js';
 
-/** Client settings; every one has a default. */
+// Kept importable from here, where it was first declared.
+export { ClientUsageError } from './errors.js';
+export { ItemsResource } from './items.js';
+
+/** Client settings; every one has a default. An explicit `undefined` means the default. */
 export interface ClientOptions {
   /** Server URL. Default: `FTF_BASE_URL` (Node) or `http://127.0.0.1:8787`. */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** Publishable key (search) or secret key (admin). Default: `FTF_API_KEY` (Node). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Per-attempt timeout in ms. Default 60 000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries for idempotent calls. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** A fetch implementation (default: the global one). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * How to load the local embedder for image/text search. Default: dynamic `import('@find-this-fit/sdk/embedder')`
    * (a separate chunk, only loaded when you search by image or text).
    */
-  loadEmbedder?: (options: EmbedderOptions) => Promise<Embedder>;
+  loadEmbedder?: ((options: EmbedderOptions) => Promise<Embedder>) | undefined;
   /** Options passed to the embedder (device, modelDir, wasmPaths, onProgress…). */
-  embedder?: Omit<EmbedderOptions, 'preset' | 'dtype'>;
+  embedder?: Omit<EmbedderOptions, 'preset' | 'dtype'> | undefined;
 }
 
 /** Options shared by the search methods. */
 export interface SearchOptions {
   /** 1..100, default 20. */
-  k?: number;
-  filters?: SearchFilters;
-  minScore?: number;
-  collapseDuplicates?: boolean;
+  k?: number | undefined;
+  filters?: SearchFilters | undefined;
+  minScore?: number | undefined;
+  collapseDuplicates?: boolean | undefined;
 }
 
 /** Search by a vector you computed (with the index's model), an image, or text. */
 export type SearchParams = SearchOptions &
   (
-    | { vector: ArrayLike<number>; model?: string; image?: never; text?: never }
-    | { image: ImageInput; vector?: never; text?: never; server?: boolean }
+    | { vector: ArrayLike<number>; model?: string | undefined; image?: never; text?: never }
+    | { image: ImageInput; vector?: never; text?: never; server?: boolean | undefined }
     | { text: string; vector?: never; image?: never }
   );
 
 const env = (name: string): string | undefined =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
 
-/** The client could not do what was asked before any request (e.g. no way to embed locally). */
-export class ClientUsageError extends FindThisFitError {
-  override name = 'ClientUsageError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('client_usage', message, options);
-  }
-}
-
 /**
- * The Find This Fit API client. Works unchanged in Node 18+, browsers, Deno and Bun.
+ * The Find This Fit API client. Works unchanged in Node 20+, browsers, Deno and Bun: it never touches the file
+ * system (uploads are bytes, see `uploads.ts`) and loads the embedder only when it searches by image or text.
  *
  * @example
  * const client = new FindThisFit({ baseURL: 'http://127.0.0.1:8787', apiKey: 'pk_…' });
@@ -75,7 +74,7 @@ export class FindThisFit {
   readonly #config: TransportConfig;
   readonly #loadEmbedder: (options: EmbedderOptions) => Promise<Embedder>;
   readonly #embedderOptions: ClientOptions['embedder'];
-  #info: Promise<InfoResponse> | undefined;
+  #info: Promise<WithRequestId<InfoResponse>> | undefined;
   #embedder: Promise<Embedder> | undefined;
 
   /** Listings: read, and (with a secret key) write. */
@@ -99,16 +98,22 @@ export class FindThisFit {
         return module.createEmbedder(embedderOptions);
       });
     this.#embedderOptions = options.embedder;
-    this.items = new ItemsResource(this.#config, (id, o) => this.similar(id, o));
+    this.items = new ItemsResource(this);
+  }
+
+  /**
+   * Sends one request with this client's base URL, key, timeout and retries; resources (`client.items`) send
+   * through it. Returns the parsed body with the response and its `x-request-id`.
+   */
+  request<T>(request: HttpRequest, options?: RequestOptions): Promise<HttpResponse<T>> {
+    return send<T>(this.#config, request, options);
   }
 
   /** Server, model, counts and limits. The model answer is cached for the client's lifetime. */
-  info(options?: RequestOptions): Promise<InfoResponse> {
-    const request = send<InfoResponse>(
-      this.#config,
-      { method: 'GET', path: '/v1/info', idempotent: true },
-      options,
-    ).then((r) => r.data);
+  info(options?: RequestOptions): Promise<WithRequestId<InfoResponse>> {
+    const request = this.request<InfoResponse>({ method: 'GET', path: '/v1/info', idempotent: true }, options).then(
+      (r) => withRequestId(r.data, r.requestId),
+    );
     this.#info ??= request;
     request.catch(() => {
       if (this.#info === request) this.#info = undefined;
@@ -139,11 +144,11 @@ export class FindThisFit {
   /**
    * Embeds the photo locally with the model the server announces (fingerprint checked), then searches.
    * Falls back to server-side embedding (`/v1/search/image`) when `server: true` is asked for or the model
-   * cannot load here.
+   * cannot load here. The server-side path uploads encoded bytes (a Blob/File, bytes, or an http/data/blob URL).
    */
   searchByImage(
     image: ImageInput,
-    params: SearchOptions & { server?: boolean } = {},
+    params: SearchOptions & { server?: boolean | undefined } = {},
     options?: RequestOptions,
   ): PagePromise {
     return new PagePromise(
@@ -188,17 +193,9 @@ export class FindThisFit {
     params: Pick<SearchOptions, 'k' | 'collapseDuplicates'> = {},
     options?: RequestOptions,
   ): PagePromise {
-    const fetchPage = async (cursor?: string): Promise<SearchPage> => {
-      const query = { k: params.k, collapseDuplicates: params.collapseDuplicates, cursor };
-      const path = `/v1/items/${encodeURIComponent(itemId)}/similar`;
-      const { data } = await send<SearchResponse>(
-        this.#config,
-        { method: 'GET', path, query, idempotent: true },
-        options,
-      );
-      return new SearchPage(data, fetchPage);
-    };
-    return new PagePromise(fetchPage());
+    const query = { k: params.k, collapseDuplicates: params.collapseDuplicates };
+    const path = `/v1/items/${encodeURIComponent(itemId)}/similar`;
+    return new PagePromise(this.#firstPage({ method: 'GET', path, query, idempotent: true }, 'query', options));
   }
 
   #matchingEmbedder(info: InfoResponse): Promise<Embedder> {
@@ -229,36 +226,29 @@ export class FindThisFit {
     return this.#embedder;
   }
 
-  async #vectorPage(body: Record<string, unknown>, options?: RequestOptions): Promise<SearchPage> {
-    const fetchPage = async (cursor?: string): Promise<SearchPage> => {
-      const request: HttpRequest = {
-        method: 'POST',
-        path: '/v1/search',
-        json: cursor ? { ...body, cursor } : body,
-        idempotent: true,
-      };
-      const { data } = await send<SearchResponse>(this.#config, request, options);
-      return new SearchPage(data, fetchPage);
-    };
-    return fetchPage();
+  /** The first page of a paged request; the page keeps the request and asks for the next one itself. */
+  #firstPage(request: HttpRequest, cursorIn: PageRequest['cursorIn'], options?: RequestOptions): Promise<SearchPage> {
+    return requestPage({ config: this.#config, request, options, cursorIn });
+  }
+
+  #vectorPage(body: Record<string, unknown>, options?: RequestOptions): Promise<SearchPage> {
+    return this.#firstPage({ method: 'POST', path: '/v1/search', json: body, idempotent: true }, 'body', options);
   }
 
   async #imagePage(image: ImageInput, params: SearchOptions, options?: RequestOptions): Promise<SearchPage> {
     const raw = await toUploadable(image);
-    // The photo travels again with each page: the server keeps nothing, and embedding is deterministic.
-    const fetchPage = async (cursor?: string): Promise<SearchPage> => {
-      const query = {
-        k: params.k,
-        minScore: params.minScore,
-        collapseDuplicates: params.collapseDuplicates,
-        filters: params.filters ? JSON.stringify(params.filters) : undefined,
-        cursor,
-      };
-      const request: HttpRequest = { method: 'POST', path: '/v1/search/image', query, raw, idempotent: true };
-      const { data } = await send<SearchResponse>(this.#config, request, options);
-      return new SearchPage(data, fetchPage);
+    const query = {
+      k: params.k,
+      minScore: params.minScore,
+      collapseDuplicates: params.collapseDuplicates,
+      filters: params.filters ? JSON.stringify(params.filters) : undefined,
     };
-    return fetchPage();
+    // The photo travels again with each page: the server keeps nothing, and embedding is deterministic.
+    return this.#firstPage(
+      { method: 'POST', path: '/v1/search/image', query, raw, idempotent: true },
+      'query',
+      options,
+    );
   }
 
   /** Releases the local embedder, if one was loaded. */
@@ -276,111 +266,4 @@ function pick(params: SearchOptions): SearchOptions {
   if (params.minScore !== undefined) out.minScore = params.minScore;
   if (params.collapseDuplicates !== undefined) out.collapseDuplicates = params.collapseDuplicates;
   return out;
-}
-
-/** Encoded image bytes with their media type, from what a caller has. */
-async function toUploadable(image: ImageInput): Promise<{ body: Blob | Uint8Array; contentType: string }> {
-  if (typeof Blob !== 'undefined' && image instanceof Blob)
-    return { body: image, contentType: image.type || 'application/octet-stream' };
-  if (image instanceof ArrayBuffer || ArrayBuffer.isView(image)) {
-    const bytes = ArrayBuffer.isView(image)
-      ? new Uint8Array(image.buffer, image.byteOffset, image.byteLength)
-      : new Uint8Array(image);
-    return { body: bytes, contentType: sniffImageType(bytes) };
-  }
-  if (typeof image === 'string' || image instanceof URL) {
-    const href = String(image);
-    if (/^(https?|data|blob):/i.test(href)) {
-      const blob = await (await fetch(href)).blob();
-      return { body: blob, contentType: blob.type || 'application/octet-stream' };
-    }
-    // A computed specifier, so browser bundlers don't try to resolve a Node built-in this branch never runs in.
-    const fsModule = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-    const bytes = new Uint8Array(await readFile(href));
-    return { body: bytes, contentType: sniffImageType(bytes) };
-  }
-  throw new ClientUsageError('Server-side image search needs encoded bytes: a Blob/File, a Buffer, a path or a URL.');
-}
-
-function sniffImageType(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
-  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
-  if (bytes[0] === 0x47 && bytes[1] === 0x49) return 'image/gif';
-  if (bytes[8] === 0x57 && bytes[9] === 0x45) return 'image/webp';
-  return 'application/octet-stream';
-}
-
-/** Listings: read (any key) and write (secret key). */
-export class ItemsResource {
-  readonly #config: TransportConfig;
-  readonly #similar: (id: string, params?: Pick<SearchOptions, 'k' | 'collapseDuplicates'>) => PagePromise;
-
-  constructor(config: TransportConfig, similar: ItemsResource['similar']) {
-    this.#config = config;
-    this.#similar = similar;
-  }
-
-  /** One listing by id. @throws {NotFoundError} for an unknown id. */
-  async get(id: string, options?: RequestOptions): Promise<Listing> {
-    const path = `/v1/items/${encodeURIComponent(id)}`;
-    return (await send<Listing>(this.#config, { method: 'GET', path, idempotent: true }, options)).data;
-  }
-
-  /** Same as `client.similar(id)`. */
-  similar(id: string, params?: Pick<SearchOptions, 'k' | 'collapseDuplicates'>): PagePromise {
-    return this.#similar(id, params);
-  }
-
-  /**
-   * Inserts or updates listings by `(source, externalId)`, in chunks of `batchSize` (default 500, the
-   * server's default limit). Vectors travel as float16. Idempotent, so chunks are retried on failure.
-   * Returns the summed counts and the ids in input order.
-   */
-  async upsert(
-    items: ReadonlyArray<Omit<ListingUpsert, 'vector'> & { vector: ArrayLike<number> }>,
-    params: { model: string; batchSize?: number },
-    options?: RequestOptions,
-  ): Promise<UpsertResponse> {
-    const batchSize = params.batchSize ?? 500;
-    if (!Number.isInteger(batchSize) || batchSize < 1)
-      throw new ClientUsageError('batchSize must be a positive integer.');
-    const total: UpsertResponse = { inserted: 0, updated: 0, ids: [] };
-    for (let start = 0; start < items.length; start += batchSize) {
-      const chunk = items
-        .slice(start, start + batchSize)
-        .map((item) => ({ ...item, vector: encodeVector(item.vector) }));
-      const request: HttpRequest = {
-        method: 'PUT',
-        path: '/v1/items',
-        json: { model: params.model, items: chunk },
-        idempotent: true,
-      };
-      const { data } = await send<UpsertResponse>(this.#config, request, options);
-      total.inserted += data.inserted;
-      total.updated += data.updated;
-      total.ids.push(...data.ids);
-    }
-    return total;
-  }
-
-  /** Deletes a listing. @throws {NotFoundError} for an unknown id. */
-  async delete(id: string, options?: RequestOptions): Promise<void> {
-    await send(
-      this.#config,
-      { method: 'DELETE', path: `/v1/items/${encodeURIComponent(id)}`, idempotent: true },
-      options,
-    );
-  }
-
-  /** Marks a listing sold/removed (excluded from search) or active again. */
-  async setStatus(id: string, status: ListingStatus, options?: RequestOptions): Promise<Listing> {
-    const request: HttpRequest = {
-      method: 'POST',
-      path: `/v1/items/${encodeURIComponent(id)}/status`,
-      json: { status },
-      idempotent: true,
-    };
-    return (await send<Listing>(this.#config, request, options)).data;
-  }
 }

@@ -90,6 +90,14 @@ const STATUS_CLASSES: Record<number, typeof APIError> = {
   429: RateLimitError,
 };
 
+/** The client could not do what was asked before any request (e.g. no way to embed locally, a file path to upload). */
+export class ClientUsageError extends FindThisFitError {
+  override name = 'ClientUsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('client_usage', message, options);
+  }
+}
+
 /** The server could not be reached, or the connection broke before a response arrived. */
 export class APIConnectionError extends FindThisFitError {
   override name = 'APIConnectionError';

@@ -1,11 +1,4 @@
-export {
-  type ClientOptions,
-  ClientUsageError,
-  FindThisFit,
-  ItemsResource,
-  type SearchOptions,
-  type SearchParams,
-} from './client.js';
+export { type ClientOptions, FindThisFit, type SearchOptions, type SearchParams } from './client.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -13,6 +6,7 @@ export {
   APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  ClientUsageError,
   InternalServerError,
   isAPIError,
   ModelMismatchError,
@@ -23,5 +17,6 @@ export {
   type ResponseHeaders,
   UnsupportedMediaTypeError,
 } from './errors.js';
-export { PagePromise, SearchPage } from './pages.js';
-export type { RequestOptions } from './transport.js';
+export { ItemsResource, type ItemUpsert } from './items.js';
+export { PagePromise, type PageRequest, SearchPage } from './pagination.js';
+export type { HttpRequest, HttpResponse, RequestOptions, WithRequestId } from './transport.js';

@@ -124,3 +124,14 @@ export async function send<T>(
     }
   }
 }
+
+/** A returned object with the server's `x-request-id` attached (not enumerable: it stays out of JSON and spreads). */
+export type WithRequestId<T> = T & { readonly requestId?: string | undefined };
+
+/** Attaches `requestId` to a response object the way openai-node attaches `_request_id`. */
+export function withRequestId<T>(data: T, requestId: string | undefined): WithRequestId<T> {
+  if (typeof data === 'object' && data !== null && !Object.isFrozen(data)) {
+    Object.defineProperty(data, 'requestId', { value: requestId, enumerable: false, configurable: true });
+  }
+  return data as WithRequestId<T>;
+}

@@ -223,3 +223,107 @@ describe('search wire format', () => {
     expect(seen.map((r) => JSON.parse(r.body).cursor)).toEqual([undefined, 'c1', 'c2']);
   });
 });
+
+describe('resources, pages and request ids (openai-node layout)', () => {
+  const result = (id: string) => ({ id, score: 0.5 });
+
+  it('puts the x-request-id of a successful call on what it returns, out of JSON', async () => {
+    const listing = { id: '7', title: 'Shirt', status: 'active' };
+    script.push(
+      json(200, info, { 'x-request-id': 'req-info' }),
+      json(200, listing, { 'x-request-id': 'req-get' }),
+      json(200, { ...listing, status: 'sold' }, { 'x-request-id': 'req-status' }),
+      json(200, { inserted: 1, updated: 0, ids: ['a'] }, { 'x-request-id': 'req-put-1' }),
+      json(200, { inserted: 0, updated: 1, ids: ['b'] }, { 'x-request-id': 'req-put-2' }),
+    );
+    const api = client();
+    const answer = await api.info();
+    expect(answer.requestId).toBe('req-info');
+    const got = await api.items.get('7');
+    expect(got.requestId).toBe('req-get');
+    expect(JSON.parse(JSON.stringify(got))).toEqual(listing);
+    expect((await api.items.setStatus('7', 'sold')).requestId).toBe('req-status');
+    const vector = [1, 0];
+    const upserted = await api.items.upsert(
+      [
+        {
+          source: 's',
+          externalId: '1',
+          title: 'a',
+          url: 'https://x.example/1',
+          imageUrl: 'https://x.example/1.jpg',
+          vector,
+        },
+        {
+          source: 's',
+          externalId: '2',
+          title: 'b',
+          url: 'https://x.example/2',
+          imageUrl: 'https://x.example/2.jpg',
+          vector,
+        },
+      ],
+      { model: 'm', batchSize: 1 },
+    );
+    expect(upserted).toEqual({ inserted: 1, updated: 1, ids: ['a', 'b'] });
+    expect(upserted.requestId).toBe('req-put-2');
+  });
+
+  it('gives each page its request id, and a page asks for the next one by itself, cursor in the body', async () => {
+    script.push(
+      json(200, { results: [result('1')], nextCursor: 'c1', model: 'm', tookMs: 1 }, { 'x-request-id': 'p1' }),
+      json(200, { results: [result('2')], model: 'm', tookMs: 1 }, { 'x-request-id': 'p2' }),
+    );
+    const first = await client().search({ vector: [1, 0], model: 'm', k: 1, filters: { sizes: ['M'] } });
+    expect(first.requestId).toBe('p1');
+    const second = await first.getNextPage();
+    expect(second.requestId).toBe('p2');
+    expect(second.results.map((r) => r.id)).toEqual(['2']);
+    expect(second.hasNextPage()).toBe(false);
+    const [one, two] = seen.map((r) => JSON.parse(r.body));
+    // The same request again, plus the cursor.
+    expect(two).toEqual({ ...one, cursor: 'c1' });
+    expect(one.cursor).toBeUndefined();
+  });
+
+  it('pages "more like this" and server-side image search with the cursor in the query, resending the photo', async () => {
+    script.push(
+      json(200, { results: [result('1')], nextCursor: 'c1', model: 'm', tookMs: 1 }),
+      json(200, { results: [result('2')], model: 'm', tookMs: 1 }),
+      json(200, info),
+      json(200, { results: [result('3')], nextCursor: 'i1', model: 'm', tookMs: 1 }),
+      json(200, { results: [result('4')], model: 'm', tookMs: 1 }),
+    );
+    const api = client();
+    const similar = await api.items.similar('x/1', { k: 1 });
+    await similar.getNextPage();
+    expect(seen.slice(0, 2).map((r) => r.url)).toEqual([
+      '/v1/items/x%2F1/similar?k=1',
+      '/v1/items/x%2F1/similar?k=1&cursor=c1',
+    ]);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const ids: string[] = [];
+    for await (const item of api.searchByImage(jpeg, { k: 1, server: true })) ids.push(item.id);
+    expect(ids).toEqual(['3', '4']);
+    const uploads = seen.filter((r) => r.url.startsWith('/v1/search/image'));
+    expect(uploads.map((r) => new URL(r.url, baseURL).searchParams.get('cursor'))).toEqual([null, 'i1']);
+    for (const upload of uploads) {
+      expect(upload.headers['content-type']).toBe('image/jpeg');
+      expect(upload.headers['content-length']).toBe(String(jpeg.byteLength));
+    }
+  });
+
+  it('uploads bytes only: a file path is refused before any request, naming what to pass instead', async () => {
+    script.push(json(200, info));
+    const error = await client()
+      .searchByImage('/tmp/shirt.jpg', { server: true })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(isFindThisFitError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'ClientUsageError', code: 'client_usage' });
+    expect((error as Error).message).toMatch(/readFile/);
+    expect(seen.map((r) => r.url)).toEqual(['/v1/info']);
+  });
+});

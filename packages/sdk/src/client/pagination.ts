@@ -1,4 +1,31 @@
-import type { SearchResult } from '../api/types.js';
+import type { SearchResponse, SearchResult } from '../api/types.js';
+import { type HttpRequest, type RequestOptions, send, type TransportConfig } from './transport.js';
+
+/**
+ * The request a page came from, kept by the page so it can ask for the next one itself (openai-node's
+ * `AbstractPage` keeps its request options the same way): the same request again, plus the cursor.
+ */
+export interface PageRequest {
+  config: TransportConfig;
+  /** The first page's request; the cursor is added per page. */
+  request: HttpRequest;
+  options: RequestOptions | undefined;
+  /** Where the server reads the cursor: in the JSON body (`POST /v1/search`) or the query string (the others). */
+  cursorIn: 'body' | 'query';
+}
+
+/** Sends a page request (the first page without a cursor) and wraps the answer in a {@link SearchPage}. */
+export async function requestPage(source: PageRequest, cursor?: string): Promise<SearchPage> {
+  const { request } = source;
+  const paged: HttpRequest =
+    cursor === undefined
+      ? request
+      : source.cursorIn === 'body'
+        ? { ...request, json: { ...(request.json as Record<string, unknown>), cursor } }
+        : { ...request, query: { ...request.query, cursor } };
+  const { data, requestId } = await send<SearchResponse>(source.config, paged, source.options);
+  return new SearchPage(data, source, requestId);
+}
 
 /** One page of search results, with the cursor to the next. Iterating it walks every later page too. */
 export class SearchPage implements AsyncIterable<SearchResult> {
@@ -7,27 +34,32 @@ export class SearchPage implements AsyncIterable<SearchResult> {
   /** Fingerprint of the index's model. */
   readonly model: string;
   readonly tookMs: number;
-  readonly #fetchNext: (cursor: string) => Promise<SearchPage>;
+  /** The server's `x-request-id` for this page: quote it when reporting a problem. */
+  readonly requestId: string | undefined;
+  readonly #source: PageRequest;
 
+  /** Pages come from the client's search methods; this constructor is not part of the public API. */
   constructor(
     body: { results: SearchResult[]; nextCursor?: string; model: string; tookMs: number },
-    fetchNext: (cursor: string) => Promise<SearchPage>,
+    source: PageRequest,
+    requestId?: string,
   ) {
     this.results = body.results;
     this.nextCursor = body.nextCursor;
     this.model = body.model;
     this.tookMs = body.tookMs;
-    this.#fetchNext = fetchNext;
+    this.requestId = requestId;
+    this.#source = source;
   }
 
   hasNextPage(): boolean {
     return this.nextCursor !== undefined;
   }
 
-  /** The following page. @throws {Error} when there is none (check `hasNextPage()`). */
+  /** The following page: this page's request again with its cursor. @throws {Error} when there is none (check `hasNextPage()`). */
   getNextPage(): Promise<SearchPage> {
     if (this.nextCursor === undefined) return Promise.reject(new Error('No next page: check hasNextPage() first.'));
-    return this.#fetchNext(this.nextCursor);
+    return requestPage(this.#source, this.nextCursor);
   }
 
   /** Every result of this page and all later pages, fetched lazily. */
