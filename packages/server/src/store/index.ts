@@ -120,11 +120,15 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   return new RoutedStore(primary, set);
 }
 
-// Per connection (pg) or once (PGlite), never per query: search_path and the HNSW search settings.
+/**
+ * Per connection (pg) or once (PGlite), never per query: search_path and the HNSW search settings. Searches are
+ * prepared statements on pg; custom plans only, because a generic plan cannot see LIMIT or the vector and may
+ * choose an exact scan.
+ */
 function sessionSqlOf(options: CreateStoreOptions): string {
   const schema = quoteIdentifier(options.schema ?? 'public');
   const efSearch = Math.trunc(options.hnsw.efSearch);
-  return `SET search_path TO ${schema}, public; SET hnsw.ef_search = ${efSearch}; SET hnsw.iterative_scan = strict_order`;
+  return `SET search_path TO ${schema}, public; SET hnsw.ef_search = ${efSearch}; SET hnsw.iterative_scan = strict_order; SET plan_cache_mode = force_custom_plan`;
 }
 
 /** createStore with the concrete class (raw SQL access for benchmarks and tests). */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { toStoreError } from './errors.js';
 import type { Executor, Queryable } from './executor.js';
 import { DEFAULT_QUERY_QUEUE_MAX, QueryQueueLimit, type ShedEvent } from './query-queue.js';
+import { hasVectorParam, toPgvectorBinary } from './vector-param.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -17,8 +18,28 @@ export interface PgOptions {
   onShed?(event: ShedEvent): void;
 }
 
+const encodeParams = (params: readonly unknown[]) =>
+  params.map((p) => (p instanceof Float32Array ? toPgvectorBinary(p) : p));
+
+/**
+ * Vector queries run as named prepared statements: each connection parses a query shape once, then only binds.
+ * Names are per text; the shapes are few (one per combination of filters), so the map stays small.
+ */
+class StatementNames {
+  #names = new Map<string, string>();
+  of(text: string): string {
+    let name = this.#names.get(text);
+    if (name === undefined) {
+      name = `ftf_${this.#names.size + 1}`;
+      this.#names.set(text, name);
+    }
+    return name;
+  }
+}
+
 class PgExecutor implements Executor {
   readonly kind = 'postgres' as const;
+  readonly #statements = new StatementNames();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -36,7 +57,9 @@ class PgExecutor implements Executor {
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     this.limit.admit(this.#waiting());
     try {
-      return (await this.pool.query(sql, params as unknown[])).rows as R[];
+      if (!hasVectorParam(params)) return (await this.pool.query(sql, params as unknown[])).rows as R[];
+      const query = { name: this.#statements.of(sql), text: sql, values: encodeParams(params) };
+      return (await this.pool.query(query)).rows as R[];
     } catch (error) {
       throw toStoreError(error);
     }
@@ -55,7 +78,7 @@ class PgExecutor implements Executor {
       await client.query('BEGIN');
       const result = await fn({
         query: async <R>(sql: string, params: readonly unknown[] = []) =>
-          (await client.query(sql, params as unknown[])).rows as R[],
+          (await client.query(sql, encodeParams(params))).rows as R[],
       });
       await client.query('COMMIT');
       return result;
@@ -91,12 +114,12 @@ export function openPg(options: PgOptions): Executor {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    // Awaited before the pool hands the new connection out, so no query runs without its session settings.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(options.sessionSql);
+    },
   });
   // An idle client losing its server must not crash the process; the next query reports `unavailable`.
   pool.on('error', (error) => options.onError(error));
-  pool.on('connect', (client) => {
-    // Queued on the client ahead of the caller's first query: no extra round trip to wait for.
-    client.query(options.sessionSql).catch((error: Error) => options.onError(error));
-  });
   return new PgExecutor(pool, limit);
 }

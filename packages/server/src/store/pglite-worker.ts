@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { serializeError, type WorkerReply, type WorkerRequest, type WorkerStart } from './pglite-protocol.js';
+import { toVectorText } from './vector-text.js';
 
 if (!parentPort) throw new Error('pglite-worker must run in a worker thread');
 const port = parentPort;
@@ -44,7 +45,9 @@ async function handle(db: PGlite, request: WorkerRequest): Promise<void> {
       case 'query': {
         const target = request.tx === undefined ? db : open.get(request.tx)?.tx;
         if (!target) throw new Error(`transaction ${request.tx} is not open`);
-        const result = await target.query(request.sql, request.params as unknown[]);
+        // Query vectors arrive as Float32Array (cheap to post); pgvector's text form is made here, off the HTTP thread.
+        const params = request.params.map((p) => (p instanceof Float32Array ? toVectorText(p) : p));
+        const result = await target.query(request.sql, params);
         reply({ id, ok: true, rows: result.rows as unknown[] });
         return;
       }

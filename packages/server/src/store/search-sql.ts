@@ -1,10 +1,10 @@
 import { isListingId } from './identifiers.js';
 import { LISTING_COLUMNS } from './rows.js';
 import type { SearchQuery } from './types.js';
-import { toVectorText } from './vector-text.js';
 
 export interface Statement {
   text: string;
+  /** A Float32Array is a query vector: each executor encodes it for its driver (binary on pg, text on PGlite). */
   params: unknown[];
 }
 
@@ -16,7 +16,7 @@ const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
  * expression the index cannot serve, which forces an exact scan without a transaction.
  */
 export function buildSearch(query: SearchQuery): Statement {
-  const params: unknown[] = [toVectorText(query.vector)];
+  const params: unknown[] = [query.vector];
   const add = (value: unknown) => `$${params.push(value)}`;
   const distance = 'embedding <=> $1::vector';
   const where: string[] = [];

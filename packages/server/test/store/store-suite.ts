@@ -343,4 +343,70 @@ export function defineStoreSuite(backend: Backend) {
       await store.close(); // idempotent
     });
   });
+
+  describe(`${backend.name}: query vectors and embedding storage`, () => {
+    const WIDE = 768;
+
+    it('sends a query vector to the database without changing one bit', async () => {
+      const store = await backend.open(backend.newLocation(), config({ dim: DIM }));
+      try {
+        const random = seededRandom(5);
+        const vector = Float32Array.from(
+          { length: WIDE },
+          () => (random() - 0.5) * 10 ** Math.floor(random() * 60 - 30),
+        );
+        vector.set([0, -0, 1, -1, 3.4028234663852886e38, 1.401298464324817e-45], 0);
+        const [row] = await store.executor.query<{ v: string }>('SELECT $1::vector::real[]::text AS v', [vector]);
+        const back = Float32Array.from((row?.v ?? '').slice(1, -1).split(','), Number);
+        // -0 may come back as 0 (PGlite gets text); every other value must be bit-identical.
+        const noNegativeZero = (v: Float32Array) => Array.from(v, (x) => (x === 0 ? 0 : x));
+        expect(noNegativeZero(back)).toEqual(noNegativeZero(vector));
+      } finally {
+        await store.close();
+      }
+    });
+
+    // The column's storage mode, and the heap's size: what the planner weighs an exact scan by.
+    const storageOf = async (store: SqlStore) => {
+      const [row] = await store.executor.query<{ storage: string; heap: number }>(
+        `SELECT a.attstorage AS storage, pg_relation_size(c.oid)::float8 AS heap
+         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'embedding'
+         WHERE c.oid = 'listings'::regclass`,
+      );
+      return { storage: row?.storage, heapBytes: Number(row?.heap) };
+    };
+
+    it('stores embeddings inline, and an index from before moves its rows inline on upgrade', async () => {
+      const location = backend.newLocation();
+      let store = await backend.open(location, config({ dim: WIDE }));
+      expect((await storageOf(store)).storage).toBe('p');
+      // Turn this index back into what migration 1 alone made, holding 30 out-of-line embeddings.
+      await store.executor.query('ALTER TABLE listings ALTER COLUMN embedding SET STORAGE EXTENDED');
+      await store.executor.query('DELETE FROM ftf_migrations WHERE version = 2');
+      const random = seededRandom(9);
+      await store.upsert(Array.from({ length: 30 }, (_, i) => item(randomUnit(WIDE, random), { externalId: `w${i}` })));
+      // Out of line, 30 rows of 768 floats fit one 8 KB heap page.
+      expect(await storageOf(store)).toEqual({ storage: 'x', heapBytes: 8192 });
+      const query = { vector: randomUnit(WIDE, random), k: 10, filters: {} };
+      const before = await store.search(query);
+      await store.close();
+
+      store = await backend.open(location, config({ dim: WIDE }));
+      try {
+        const upgraded = await storageOf(store);
+        expect(upgraded.storage).toBe('p');
+        expect(upgraded.heapBytes).toBeGreaterThanOrEqual(30 * 4 * WIDE);
+        const after = await store.search(query);
+        expect(ids(after)).toEqual(ids(before));
+        expect(after.map((h) => h.score)).toEqual(before.map((h) => h.score));
+        const [index] = await store.executor.query<{ valid: boolean }>(
+          "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'listings_embedding_hnsw'::regclass",
+        );
+        expect(index?.valid).toBe(true);
+        expect((await store.counts()).total).toBe(30);
+      } finally {
+        await store.close();
+      }
+    });
+  });
 }
