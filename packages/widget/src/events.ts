@@ -1,5 +1,6 @@
 import type { SearchResult } from '@find-this-fit/sdk';
 import type { ModelProgress } from '@find-this-fit/sdk/embedder';
+import type { CropRect } from './internal/photo.js';
 
 /** Where a result list came from. */
 export type QueryKind = 'photo' | 'similar';
@@ -65,12 +66,21 @@ export type FtfResultsEvent = CustomEvent<FtfResultsDetail>;
 export type FtfSelectEvent = CustomEvent<FtfSelectDetail>;
 export type FtfErrorEvent = CustomEvent<FtfErrorDetail>;
 export type FtfModelProgressEvent = CustomEvent<FtfModelProgressDetail>;
+/** From the internal `<ftf-cropper>`: the crop box moved (fractions of the photo). */
+export type FtfCropChangeEvent = CustomEvent<CropRect>;
+
+/** Every event the widget's elements fire, by name: what `emit` is keyed by and what `addEventListener` sees. */
+export interface FtfEventMap {
+  'ftf-results': FtfResultsEvent;
+  'ftf-select': FtfSelectEvent;
+  'ftf-error': FtfErrorEvent;
+  'ftf-model-progress': FtfModelProgressEvent;
+  'ftf-crop-change': FtfCropChangeEvent;
+}
+
+/** The `detail` an event of the map carries. */
+export type FtfEventDetail<K extends keyof FtfEventMap> = FtfEventMap[K] extends CustomEvent<infer D> ? D : never;
 
 declare global {
-  interface HTMLElementEventMap {
-    'ftf-results': FtfResultsEvent;
-    'ftf-select': FtfSelectEvent;
-    'ftf-error': FtfErrorEvent;
-    'ftf-model-progress': FtfModelProgressEvent;
-  }
+  interface HTMLElementEventMap extends FtfEventMap {}
 }

@@ -8,6 +8,10 @@ export interface FtfStrings {
   photoAlt: string;
   cropLabel: string;
   cropHelp: string;
+  /** What screen readers call the crop box (its `aria-roledescription`). */
+  cropBoxRole: string;
+  /** The crop box's accessible name: `{label}` (`cropLabel`), `{left}`, `{top}`, `{width}`, `{height}` are replaced. */
+  cropPosition: string;
   searchSelection: string;
   resetCrop: string;
   refineLabel: string;
@@ -66,6 +70,8 @@ export const EN: FtfStrings = {
   photoAlt: 'Your photo',
   cropLabel: 'Selected area',
   cropHelp: 'Drag to select the garment. With the keyboard: arrow keys move the box, Shift + arrow keys resize it.',
+  cropBoxRole: 'crop box',
+  cropPosition: '{label}: {left} from the left, {top} from the top, {width} wide, {height} high',
   searchSelection: 'Search this area',
   resetCrop: 'Whole photo',
   refineLabel: 'Refine with words',
@@ -121,6 +127,8 @@ export const FR: FtfStrings = {
   cropLabel: 'Zone sélectionnée',
   cropHelp:
     'Faites glisser pour sélectionner le vêtement. Au clavier : les flèches déplacent le cadre, Maj + flèches le redimensionnent.',
+  cropBoxRole: 'cadre de sélection',
+  cropPosition: '{label} : {left} depuis la gauche, {top} depuis le haut, {width} de large, {height} de haut',
   searchSelection: 'Chercher cette zone',
   resetCrop: 'Photo entière',
   refineLabel: 'Préciser avec des mots',

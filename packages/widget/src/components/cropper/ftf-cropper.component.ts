@@ -1,6 +1,9 @@
-import { html, LitElement } from 'lit';
+import { html } from 'lit';
+import { property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { FtfElement } from '../../internal/ftf-element.js';
 import { type CropRect, clampCrop, FULL_PHOTO, isFullPhoto } from '../../internal/photo.js';
+import { EN, fill } from '../../internal/strings.js';
 import { cropperStyles } from './ftf-cropper.styles.js';
 
 type Drag = { mode: 'move' | 'nw' | 'ne' | 'sw' | 'se' | 'draw'; startX: number; startY: number; start: CropRect };
@@ -13,48 +16,37 @@ function pct(value: number): string {
 
 /**
  * A photo with a crop box the shopper drags (pointer) or moves and resizes (arrow keys; Shift resizes).
- * Internal to `<find-this-fit>`.
+ * Internal to `<find-this-fit>`, which defines it (its `static dependencies`); its strings come from the
+ * widget's strings table like every other word the widget shows.
  *
+ * @tag ftf-cropper
  * @fires ftf-crop-change - The box moved; `detail` is the new `CropRect` in fractions of the photo.
  * @csspart frame - The photo and its box.
  * @csspart box - The crop box.
  */
-export class FtfCropper extends LitElement {
+export class FtfCropper extends FtfElement {
   static override styles = cropperStyles;
 
-  static override properties = {
-    src: {},
-    alt: {},
-    label: {},
-    help: {},
-    rect: { attribute: false },
-  };
-
   /** URL of the photo. */
-  declare src: string;
-  declare alt: string;
+  @property() src = '';
+  @property() alt = '';
   /** Accessible name of the box. */
-  declare label: string;
+  @property() label = EN.cropLabel;
   /** How to use the box with pointer and keyboard (read by screen readers). */
-  declare help: string;
+  @property() help = '';
+  /** What screen readers call the box (`aria-roledescription`). */
+  @property({ attribute: 'box-role' }) boxRole = EN.cropBoxRole;
+  /** The box's position as read aloud: `{label}`, `{left}`, `{top}`, `{width}`, `{height}` are replaced. */
+  @property({ attribute: 'position-template' }) positionTemplate = EN.cropPosition;
   /** The box, in fractions of the photo. */
-  declare rect: CropRect;
-
-  constructor() {
-    super();
-    this.src = '';
-    this.alt = '';
-    this.label = 'Selected area';
-    this.help = '';
-    this.rect = FULL_PHOTO;
-  }
+  @property({ attribute: false }) rect: CropRect = FULL_PHOTO;
 
   #drag: Drag | undefined;
 
   override render() {
     const r = this.rect;
-    const box = { left: pct(r.x), top: pct(r.y), width: pct(r.width), height: pct(r.height) };
-    const description = `${this.label}: ${pct(r.x)} from the left, ${pct(r.y)} from the top, ${pct(r.width)} wide, ${pct(r.height)} high`;
+    const position = { left: pct(r.x), top: pct(r.y), width: pct(r.width), height: pct(r.height) };
+    const description = fill(this.positionTemplate, { label: this.label, ...position });
     return html`<div
       class="frame ${isFullPhoto(r) ? 'full' : ''}"
       part="frame"
@@ -69,10 +61,10 @@ export class FtfCropper extends LitElement {
         part="box"
         tabindex="0"
         role="group"
-        aria-roledescription="crop box"
+        aria-roledescription=${this.boxRole}
         aria-label=${description}
         aria-describedby="help"
-        style=${styleMap(box)}
+        style=${styleMap(position)}
         @keydown=${this.#onKeyDown}
         data-mode="move"
       >
@@ -162,8 +154,6 @@ export class FtfCropper extends LitElement {
 
   #change(next: CropRect) {
     this.rect = clampCrop(next);
-    this.dispatchEvent(
-      new CustomEvent<CropRect>('ftf-crop-change', { detail: this.rect, bubbles: true, composed: true }),
-    );
+    this.emit('ftf-crop-change', this.rect);
   }
 }
