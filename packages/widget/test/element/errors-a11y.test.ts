@@ -189,6 +189,23 @@ describe('<find-this-fit> accessibility', () => {
     await page.context().close();
   });
 
+  it('names the crop box in the page language, and lets the host page style its parts', async () => {
+    const page = await openWidget(browser, env, { lang: 'fr' });
+    await page.addStyleTag({ content: 'find-this-fit::part(cropper-box) { outline: 3px solid rgb(255, 0, 0); }' });
+    await choosePhoto(page, await nearDuplicate(env.listings[3]!.image));
+    const box = widget(page).locator('ftf-cropper .box');
+    await expect(box.getAttribute('aria-roledescription')).resolves.toBe('cadre de sélection');
+    await expect(box.getAttribute('aria-label')).resolves.toBe(
+      'Zone sélectionnée : 0% depuis la gauche, 0% depuis le haut, 100% de large, 100% de haut',
+    );
+    await box.focus();
+    await page.keyboard.press('Shift+ArrowUp');
+    await expect(box.getAttribute('aria-label')).resolves.toMatch(/98% de haut$/);
+    // The cropper's parts reach the page through the widget's exportparts.
+    await expect(box.evaluate((el) => getComputedStyle(el).outlineColor)).resolves.toBe('rgb(255, 0, 0)');
+    await page.context().close();
+  });
+
   it('speaks the page language (strings and prices), follows the theme, and respects reduced motion', async () => {
     const page = await openWidget(browser, env, { lang: 'fr', theme: 'dark' });
     await page.emulateMedia({ reducedMotion: 'reduce' });
