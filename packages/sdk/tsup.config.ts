@@ -7,6 +7,7 @@ export default defineConfig([
       'model/index': 'src/model/index.ts',
       'embedder/index': 'src/embedder/index.ts',
       'fixture/index': 'src/fixture/index.ts',
+      'config/index': 'src/config/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
