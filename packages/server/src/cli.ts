@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, ENV_VARS, loadConfig } from './config.js';
+import { formatSettingsHelp } from '@find-this-fit/sdk/config';
+import { ConfigError, loadConfig, SETTINGS } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './main.js';
 
@@ -7,7 +8,7 @@ const USAGE = `Usage: find-this-fit serve [--help]
 
 Runs the Find This Fit search server, configured by environment variables:
 
-${ENV_VARS.map((v) => `  ${v.name.padEnd(26)} ${v.meaning} (default: ${v.default})`).join('\n')}
+${formatSettingsHelp(SETTINGS)}
 
 Exit codes: 0 clean shutdown, 1 start-up failure (store locked, model mismatch, port in use), 2 bad configuration.`;
 

@@ -1,13 +1,30 @@
 import { DEFAULT_PRESET, fingerprintOf, getPreset, isPresetName, type ModelPreset, PRESETS } from '@find-this-fit/sdk';
-import { z } from 'zod';
+import {
+  ConfigError,
+  defaultOf,
+  type LogLevel,
+  readEnv,
+  type Setting,
+  type SettingsTable,
+} from '@find-this-fit/sdk/config';
+import {
+  appUrlSchemes,
+  bool,
+  corsList,
+  int,
+  keyList,
+  logLevel,
+  optionalInt,
+  optionalText,
+  type PublishableKey,
+  postgresUrl,
+  postgresUrlList,
+  publishableList,
+  text,
+  trustProxy,
+} from './config-parsers.js';
 
-/** A publishable key and, when it carries any, the only browser origins allowed to use it. */
-export interface PublishableKey {
-  key: string;
-  origins: string[];
-}
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export { ConfigError, type LogLevel, type PublishableKey };
 
 /** Everything the server reads from the environment, validated once at start-up. */
 export interface Config {
@@ -21,7 +38,7 @@ export interface Config {
   model: {
     preset: ModelPreset;
     fingerprint: string;
-    /** Folder with the model files for server-side image search; image search is off without it. */
+    /** Folder with the preset's model files for server-side image search (`FTF_IMAGE_SEARCH_MODEL_DIR`); off without it. */
     modelDir?: string;
   };
   keys: { secret: string[]; publishable: PublishableKey[] };
@@ -60,352 +77,117 @@ export interface Config {
   shutdownTimeoutMs: number;
 }
 
-/** One documented environment variable: the `--help` text and the README come from this table. */
+/**
+ * Every variable the server reads, once: its parser with the default, and what it means. The typed values,
+ * `find-this-fit --help`, and the README/DEPLOYMENT check (test/replicas/config.test.ts) all come from here.
+ */
+export const SETTINGS = {
+  PORT: { schema: int(0, 65535, 8787), doc: 'TCP port to listen on' },
+  HOST: { schema: text('127.0.0.1'), doc: 'interface to bind (0.0.0.0 for all)' },
+  DATABASE_URL: { schema: postgresUrl, doc: 'PostgreSQL + pgvector URL; unset = embedded PGlite' },
+  DATABASE_READ_URLS: {
+    schema: postgresUrlList,
+    defaultDoc: '(unset)',
+    doc: 'comma-separated PostgreSQL streaming-replica URLs for searches and item reads (needs DATABASE_URL); writes stay on the primary',
+  },
+  FTF_REPLICA_MAX_LAG_MS: {
+    schema: int(1, 3_600_000, 5_000),
+    doc: 'a replica further behind the primary leaves the read rotation until it catches up',
+  },
+  FTF_REPLICA_CHECK_INTERVAL_MS: {
+    schema: int(50, 600_000, 1_000),
+    doc: 'how often replica health and lag are checked (also shown in /metrics)',
+  },
+  FTF_DATA_DIR: { schema: text('./.ftf-data'), doc: 'PGlite data directory (when DATABASE_URL is unset)' },
+  FTF_MODEL: {
+    schema: text(DEFAULT_PRESET).refine(isPresetName, `expected one of ${Object.keys(PRESETS).join(', ')}`),
+    doc: `model preset (${Object.keys(PRESETS).join(', ')})`,
+  },
+  FTF_IMAGE_SEARCH_MODEL_DIR: {
+    schema: optionalText,
+    formerNames: ['FTF_MODEL_DIR'],
+    doc: "folder of the FTF_MODEL preset's files (e.g. .models/fashion-siglip) for server-side image search; unset = off",
+  },
+  FTF_SECRET_KEYS: { schema: keyList, doc: 'comma-separated secret keys (everything incl. admin)' },
+  FTF_PUBLISHABLE_KEYS: {
+    schema: publishableList,
+    doc: 'comma-separated publishable keys (search/read); key=https://a.example|app://bundle limits origins',
+  },
+  FTF_OPEN: { schema: bool, doc: 'open mode: search without a key (local demos only)' },
+  FTF_CORS_ORIGINS: { schema: corsList, doc: 'comma-separated allowed CORS origins (http(s) or app://…), or *' },
+  FTF_RATE_LIMIT_RPS: {
+    schema: int(0, 1_000_000, 20),
+    doc: 'API requests per second per client (client IP within a key; client IP without a key); 0 = off',
+  },
+  FTF_RATE_LIMIT_BURST: { schema: int(1, 1_000_000, 40), doc: 'per-client token-bucket burst size' },
+  FTF_RATE_LIMIT_KEY_RPS: {
+    schema: int(0, 1_000_000, 200),
+    doc: 'ceiling per API key across all its clients, requests per second; 0 = no ceiling',
+  },
+  FTF_RATE_LIMIT_KEY_BURST: { schema: int(1, 1_000_000, 400), doc: 'per-key ceiling burst size' },
+  FTF_TRUST_PROXY: {
+    schema: trustProxy,
+    defaultDoc: 'false',
+    doc: 'client IP from X-Forwarded-For: false = socket address; true = 1 trusted proxy hop; N = N hops (CDN + load balancer = 2)',
+  },
+  FTF_APP_URL_SCHEMES: {
+    schema: appUrlSchemes,
+    doc: 'comma-separated app schemes an item appUrl may use besides http(s), e.g. depop,vinted; none = web links only',
+  },
+  FTF_MAX_BODY_BYTES: { schema: int(1024, 2 ** 30, 64 * 1024), doc: 'max JSON body for search' },
+  FTF_MAX_ADMIN_BODY_BYTES: { schema: int(1024, 2 ** 30, 16 * 1024 * 1024), doc: 'max JSON body for admin upserts' },
+  FTF_MAX_IMAGE_BYTES: { schema: int(1024, 2 ** 30, 8 * 1024 * 1024), doc: 'max image upload for /v1/search/image' },
+  FTF_MAX_IMAGE_PIXELS: { schema: int(1, 2 ** 31, 40_000_000), doc: 'max image width × height' },
+  FTF_IMAGE_CONCURRENCY: { schema: int(1, 64, 2), doc: 'images decoded and embedded at once (/v1/search/image)' },
+  FTF_IMAGE_QUEUE_MAX: {
+    schema: int(0, 10_000, 8),
+    doc: 'images allowed to wait for a decode slot; past it 503 overloaded + Retry-After',
+  },
+  FTF_IMAGE_TIMEOUT_SECONDS: { schema: int(1, 3600, 5), doc: 'per-image decode time limit; past it 400' },
+  FTF_MAX_K: { schema: int(1, 1000, 100), doc: 'max results per page' },
+  FTF_MAX_BATCH: { schema: int(1, 100_000, 500), doc: 'max items per admin upsert' },
+  FTF_HNSW_M: { schema: int(2, 100, 16), doc: 'HNSW max connections per layer' },
+  FTF_HNSW_EF_CONSTRUCTION: { schema: int(4, 1000, 64), doc: 'HNSW build candidate list' },
+  FTF_HNSW_EF_SEARCH: {
+    schema: int(1, 1000, 64),
+    doc: 'HNSW search candidate list (64: recall@20 0.989 at 100k × 768; raise for recall, lower for speed)',
+  },
+  FTF_POOL_SIZE: { schema: optionalInt(1, 1000), defaultDoc: '10', doc: 'PostgreSQL pool size' },
+  FTF_STATEMENT_TIMEOUT_MS: {
+    schema: optionalInt(1, 3_600_000),
+    defaultDoc: '(store default)',
+    doc: 'PostgreSQL statement timeout',
+  },
+  FTF_LOG_LEVEL: { schema: logLevel, doc: 'fatal|error|warn|info|debug|trace|silent' },
+  FTF_QUERY_QUEUE_MAX: {
+    schema: int(1, 1_000_000, 256),
+    doc: 'queries allowed to wait for the database (PGlite, or each pg pool); past it requests get 503 + Retry-After',
+  },
+  FTF_SHUTDOWN_TIMEOUT_MS: {
+    schema: int(0, 600_000, 10_000),
+    doc: 'on SIGINT/SIGTERM, how long accepted requests get to finish before their connections are cut',
+  },
+} satisfies SettingsTable;
+
+/** One documented environment variable, as `--help` and the README show it. */
 export interface EnvVarDoc {
   name: string;
   default: string;
   meaning: string;
 }
 
-export const ENV_VARS: readonly EnvVarDoc[] = [
-  { name: 'PORT', default: '8787', meaning: 'TCP port to listen on' },
-  { name: 'HOST', default: '127.0.0.1', meaning: 'interface to bind (0.0.0.0 for all)' },
-  { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL + pgvector URL; unset = embedded PGlite' },
-  {
-    name: 'DATABASE_READ_URLS',
-    default: '(unset)',
-    meaning:
-      'comma-separated PostgreSQL streaming-replica URLs for searches and item reads (needs DATABASE_URL); writes stay on the primary',
-  },
-  {
-    name: 'FTF_REPLICA_MAX_LAG_MS',
-    default: '5000',
-    meaning: 'a replica further behind the primary leaves the read rotation until it catches up',
-  },
-  {
-    name: 'FTF_REPLICA_CHECK_INTERVAL_MS',
-    default: '1000',
-    meaning: 'how often replica health and lag are checked (also shown in /metrics)',
-  },
-  { name: 'FTF_DATA_DIR', default: './.ftf-data', meaning: 'PGlite data directory (when DATABASE_URL is unset)' },
-  { name: 'FTF_MODEL', default: DEFAULT_PRESET, meaning: `model preset (${Object.keys(PRESETS).join(', ')})` },
-  { name: 'FTF_MODEL_DIR', default: '(unset)', meaning: 'model folder for server-side image search; unset = off' },
-  { name: 'FTF_SECRET_KEYS', default: '(none)', meaning: 'comma-separated secret keys (everything incl. admin)' },
-  {
-    name: 'FTF_PUBLISHABLE_KEYS',
-    default: '(none)',
-    meaning: 'comma-separated publishable keys (search/read); key=https://a.example|app://bundle limits origins',
-  },
-  { name: 'FTF_OPEN', default: 'false', meaning: 'open mode: search without a key (local demos only)' },
-  {
-    name: 'FTF_CORS_ORIGINS',
-    default: '(none)',
-    meaning: 'comma-separated allowed CORS origins (http(s) or app://…), or *',
-  },
-  {
-    name: 'FTF_RATE_LIMIT_RPS',
-    default: '20',
-    meaning: 'API requests per second per client (client IP within a key; client IP without a key); 0 = off',
-  },
-  { name: 'FTF_RATE_LIMIT_BURST', default: '40', meaning: 'per-client token-bucket burst size' },
-  {
-    name: 'FTF_RATE_LIMIT_KEY_RPS',
-    default: '200',
-    meaning: 'ceiling per API key across all its clients, requests per second; 0 = no ceiling',
-  },
-  { name: 'FTF_RATE_LIMIT_KEY_BURST', default: '400', meaning: 'per-key ceiling burst size' },
-  {
-    name: 'FTF_TRUST_PROXY',
-    default: 'false',
-    meaning:
-      'client IP from X-Forwarded-For: false = socket address; true = 1 trusted proxy hop; N = N hops (CDN + load balancer = 2)',
-  },
-  {
-    name: 'FTF_APP_URL_SCHEMES',
-    default: 'depop',
-    meaning:
-      'comma-separated app schemes an item appUrl may use besides http(s), e.g. depop,vinted; none = web links only',
-  },
-  { name: 'FTF_MAX_BODY_BYTES', default: '65536', meaning: 'max JSON body for search' },
-  { name: 'FTF_MAX_ADMIN_BODY_BYTES', default: '16777216', meaning: 'max JSON body for admin upserts' },
-  { name: 'FTF_MAX_IMAGE_BYTES', default: '8388608', meaning: 'max image upload for /v1/search/image' },
-  { name: 'FTF_MAX_IMAGE_PIXELS', default: '40000000', meaning: 'max image width × height' },
-  { name: 'FTF_IMAGE_CONCURRENCY', default: '2', meaning: 'images decoded and embedded at once (/v1/search/image)' },
-  {
-    name: 'FTF_IMAGE_QUEUE_MAX',
-    default: '8',
-    meaning: 'images allowed to wait for a decode slot; past it 503 overloaded + Retry-After',
-  },
-  { name: 'FTF_IMAGE_TIMEOUT_SECONDS', default: '5', meaning: 'per-image decode time limit; past it 400' },
-  { name: 'FTF_MAX_K', default: '100', meaning: 'max results per page' },
-  { name: 'FTF_MAX_BATCH', default: '500', meaning: 'max items per admin upsert' },
-  { name: 'FTF_HNSW_M', default: '16', meaning: 'HNSW max connections per layer' },
-  { name: 'FTF_HNSW_EF_CONSTRUCTION', default: '64', meaning: 'HNSW build candidate list' },
-  { name: 'FTF_HNSW_EF_SEARCH', default: '64', meaning: 'HNSW search candidate list' },
-  { name: 'FTF_POOL_SIZE', default: '10', meaning: 'PostgreSQL pool size' },
-  { name: 'FTF_STATEMENT_TIMEOUT_MS', default: '(store default)', meaning: 'PostgreSQL statement timeout' },
-  { name: 'FTF_LOG_LEVEL', default: 'info', meaning: 'fatal|error|warn|info|debug|trace|silent' },
-  {
-    name: 'FTF_QUERY_QUEUE_MAX',
-    default: '256',
-    meaning:
-      'queries allowed to wait for the database (PGlite, or each pg pool); past it requests get 503 + Retry-After',
-  },
-  {
-    name: 'FTF_SHUTDOWN_TIMEOUT_MS',
-    default: '10000',
-    meaning: 'on SIGINT/SIGTERM, how long accepted requests get to finish before their connections are cut',
-  },
-];
-
-/** Every bad variable at once, so an operator fixes them in one go. */
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`Invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
-
-const int = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === '') return fallback;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer ${min}..${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-const optionalInt = (min: number, max: number) =>
-  int(min, max, Number.NaN).transform((n) => (Number.isNaN(n) ? undefined : n));
-
-const bool = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === '' || ['0', 'false', 'no', 'off'].includes(value)) return false;
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    ctx.addIssue({ code: 'custom', message: `expected true/false, got "${value}"` });
-    return z.NEVER;
-  });
-
-/** false/0 = off, true = one hop, N = N trusted hops (Koa's maxIpsCount). */
-const trustProxy = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === '' || ['0', 'false', 'no', 'off'].includes(value)) return 0;
-    if (['true', 'yes', 'on'].includes(value)) return 1;
-    const n = Number(value);
-    if (Number.isInteger(n) && n >= 1 && n <= 10) return n;
-    ctx.addIssue({ code: 'custom', message: `expected false, true or a hop count 1..10, got "${value}"` });
-    return z.NEVER;
-  });
-
-// Schemes that run code or embed content in a page; never an app link.
-const REFUSED_APP_SCHEMES = ['javascript', 'data', 'vbscript', 'file', 'blob', 'about', 'http', 'https'];
-
-const appUrlSchemes = z
-  .string()
-  .optional()
-  .default('depop')
-  .transform((value, ctx) => {
-    if (value.trim().toLowerCase() === 'none') return [];
-    const schemes = value
-      .split(',')
-      .map((s) =>
-        s
-          .trim()
-          .toLowerCase()
-          .replace(/:(\/\/)?$/, ''),
-      )
-      .filter(Boolean);
-    for (const scheme of schemes) {
-      if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || REFUSED_APP_SCHEMES.includes(scheme)) {
-        ctx.addIssue({ code: 'custom', message: `"${scheme}" is not an allowed app scheme` });
-        return z.NEVER;
-      }
-    }
-    return schemes;
-  });
-
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-// Keys land in Authorization headers: printable, no separators we parse (`,` `=` `|`), not trivially short.
-const KEY_PATTERN = /^[A-Za-z0-9_\-.~+/]{8,256}$/;
-
-const keyList = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const keys = list(value);
-    if (keys.some((k) => !KEY_PATTERN.test(k))) {
-      ctx.addIssue({ code: 'custom', message: 'each key must be 8-256 characters of [A-Za-z0-9_-.~+/]' });
-      return z.NEVER;
-    }
-    return keys;
-  });
-
-/** Schemes that can never be a page's origin (or must not be allowed as one). */
-const NOT_ORIGIN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:']);
+/** The table as name / default / meaning rows (kept for callers of the earlier `ENV_VARS` list). */
+export const ENV_VARS: readonly EnvVarDoc[] = Object.entries(SETTINGS as SettingsTable).map(
+  ([name, setting]: [string, Setting]) => ({ name, default: defaultOf(setting), meaning: setting.doc }),
+);
 
 /**
- * An allowed browser origin: http(s) (`https://shop.example`), or an app's custom-scheme origin such as the iOS
- * Mini App's `app://bundle` (WKWebView pages served by a scheme handler send `Origin: app://bundle`). URL's own
- * `.origin` is "null" for custom schemes, so those are rebuilt as scheme://host, with no path, query or port games.
- */
-function parseOrigin(origin: string): string | undefined {
-  try {
-    const url = new URL(origin);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
-    if (NOT_ORIGIN_SCHEMES.has(url.protocol) || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) return undefined;
-    if (!url.host || url.username || url.password || (url.pathname !== '' && url.pathname !== '/')) return undefined;
-    if (url.search || url.hash) return undefined;
-    return `${url.protocol}//${url.host.toLowerCase()}`;
-  } catch {
-    return undefined;
-  }
-}
-
-const publishableList = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const out: PublishableKey[] = [];
-    for (const entry of list(value)) {
-      const [key = '', origins = ''] = entry.split('=', 2);
-      if (!KEY_PATTERN.test(key)) {
-        ctx.addIssue({ code: 'custom', message: 'each key must be 8-256 characters of [A-Za-z0-9_-.~+/]' });
-        return z.NEVER;
-      }
-      const parsed = origins ? origins.split('|').map((o) => parseOrigin(o.trim())) : [];
-      if (parsed.some((o) => o === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `key ${key.slice(0, 6)}…: origins must be http(s) origins or an app origin like app://bundle`,
-        });
-        return z.NEVER;
-      }
-      out.push({ key, origins: parsed as string[] });
-    }
-    return out;
-  });
-
-const corsList = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const out: string[] = [];
-    for (const entry of list(value)) {
-      const origin = entry === '*' ? '*' : parseOrigin(entry);
-      if (!origin) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${entry}" is not an http(s) origin, an app origin like app://bundle, or *`,
-        });
-        return z.NEVER;
-      }
-      out.push(origin);
-    }
-    return out;
-  });
-
-const envSchema = z.object({
-  PORT: int(0, 65535, 8787),
-  HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .optional()
-    .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
-  DATABASE_READ_URLS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const urls = list(value);
-      // Never echo a URL: it may carry a password.
-      const bad = urls.findIndex((u) => !/^postgres(ql)?:\/\//.test(u));
-      if (bad >= 0) {
-        ctx.addIssue({ code: 'custom', message: `entry ${bad + 1}: expected a postgres:// or postgresql:// URL` });
-        return z.NEVER;
-      }
-      return urls;
-    }),
-  FTF_REPLICA_MAX_LAG_MS: int(1, 3_600_000, 5_000),
-  FTF_REPLICA_CHECK_INTERVAL_MS: int(50, 600_000, 1_000),
-  FTF_DATA_DIR: z.string().trim().min(1).optional().default('./.ftf-data'),
-  FTF_MODEL: z
-    .string()
-    .trim()
-    .optional()
-    .default(DEFAULT_PRESET)
-    .refine(isPresetName, `expected one of ${Object.keys(PRESETS).join(', ')}`),
-  FTF_MODEL_DIR: z.string().trim().optional(),
-  FTF_SECRET_KEYS: keyList,
-  FTF_PUBLISHABLE_KEYS: publishableList,
-  FTF_OPEN: bool,
-  FTF_CORS_ORIGINS: corsList,
-  FTF_RATE_LIMIT_RPS: int(0, 1_000_000, 20),
-  FTF_RATE_LIMIT_BURST: int(1, 1_000_000, 40),
-  FTF_RATE_LIMIT_KEY_RPS: int(0, 1_000_000, 200),
-  FTF_RATE_LIMIT_KEY_BURST: int(1, 1_000_000, 400),
-  FTF_TRUST_PROXY: trustProxy,
-  FTF_APP_URL_SCHEMES: appUrlSchemes,
-  FTF_MAX_BODY_BYTES: int(1024, 2 ** 30, 64 * 1024),
-  FTF_MAX_ADMIN_BODY_BYTES: int(1024, 2 ** 30, 16 * 1024 * 1024),
-  FTF_MAX_IMAGE_BYTES: int(1024, 2 ** 30, 8 * 1024 * 1024),
-  FTF_MAX_IMAGE_PIXELS: int(1, 2 ** 31, 40_000_000),
-  FTF_IMAGE_CONCURRENCY: int(1, 64, 2),
-  FTF_IMAGE_QUEUE_MAX: int(0, 10_000, 8),
-  FTF_IMAGE_TIMEOUT_SECONDS: int(1, 3600, 5),
-  FTF_MAX_K: int(1, 1000, 100),
-  FTF_MAX_BATCH: int(1, 100_000, 500),
-  FTF_HNSW_M: int(2, 100, 16),
-  FTF_HNSW_EF_CONSTRUCTION: int(4, 1000, 64),
-  FTF_HNSW_EF_SEARCH: int(1, 1000, 64),
-  FTF_POOL_SIZE: optionalInt(1, 1000),
-  FTF_STATEMENT_TIMEOUT_MS: optionalInt(1, 3_600_000),
-  FTF_QUERY_QUEUE_MAX: int(1, 1_000_000, 256),
-  FTF_LOG_LEVEL: z
-    .string()
-    .trim()
-    .optional()
-    .default('info')
-    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  FTF_SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
-});
-
-/**
- * Parses and validates the environment once. Empty strings count as unset.
+ * Parses and validates the environment once. Empty strings count as unset; `FTF_MODEL_DIR` is still read for
+ * `FTF_IMAGE_SEARCH_MODEL_DIR`, with a deprecation warning.
  * @throws {ConfigError} listing every bad variable (values of key variables are never echoed).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Only our variables, with blank values treated as unset (`PORT= pnpm serve` means the default).
-  const ours: Record<string, string | undefined> = {};
-  for (const name of Object.keys(envSchema.shape)) {
-    const value = env[name];
-    ours[name] = value === undefined || value.trim() === '' ? undefined : value;
-  }
-  const parsed = envSchema.safeParse(ours);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = parsed.data;
+  const e = readEnv(SETTINGS, env);
   const problems: string[] = [];
   const secret = e.FTF_SECRET_KEYS;
   const publishable = e.FTF_PUBLISHABLE_KEYS;
@@ -464,7 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       checkIntervalMs: e.FTF_REPLICA_CHECK_INTERVAL_MS,
     };
   }
-  if (e.FTF_MODEL_DIR) config.model.modelDir = e.FTF_MODEL_DIR;
+  if (e.FTF_IMAGE_SEARCH_MODEL_DIR) config.model.modelDir = e.FTF_IMAGE_SEARCH_MODEL_DIR;
   if (e.FTF_POOL_SIZE !== undefined) config.poolSize = e.FTF_POOL_SIZE;
   if (e.FTF_STATEMENT_TIMEOUT_MS !== undefined) config.statementTimeoutMs = e.FTF_STATEMENT_TIMEOUT_MS;
   return config;

@@ -14,7 +14,7 @@ const isCode = (error: unknown, ...codes: string[]): error is FindThisFitError =
   isFindThisFitError(error) && codes.includes(error.code);
 
 /**
- * Uses `given` when the caller supplies an embedder, else creates one from FTF_MODEL_DIR once. A failed
+ * Uses `given` when the caller supplies an embedder, else creates one from FTF_IMAGE_SEARCH_MODEL_DIR once. A failed
  * load is not cached: fixing the model folder does not need a restart.
  */
 export function createImageEmbedder(config: Config, given?: Embedder): ImageEmbedder {
@@ -23,7 +23,10 @@ export function createImageEmbedder(config: Config, given?: Embedder): ImageEmbe
 
   async function load(): Promise<Embedder> {
     if (!modelDir) {
-      throw new UnavailableError('model_unavailable', 'Image search is off: the server has no FTF_MODEL_DIR.');
+      throw new UnavailableError(
+        'model_unavailable',
+        'Image search is off: the server has no FTF_IMAGE_SEARCH_MODEL_DIR.',
+      );
     }
     const { createEmbedder } = await import('@find-this-fit/sdk/embedder');
     return createEmbedder({ preset: config.model.preset, modelDir, threads: 1 });

@@ -1,6 +1,14 @@
 /** `@find-this-fit/server`: the search server's public API. */
 export { type AppOptions, createApp, type FindThisFitApp } from './app.js';
-export { type Config, ConfigError, ENV_VARS, type EnvVarDoc, loadConfig, type PublishableKey } from './config.js';
+export {
+  type Config,
+  ConfigError,
+  ENV_VARS,
+  type EnvVarDoc,
+  loadConfig,
+  type PublishableKey,
+  SETTINGS,
+} from './config.js';
 export {
   AppError,
   ForbiddenError,

@@ -93,6 +93,30 @@ describe('loadConfig', () => {
   });
 });
 
+describe('FTF_IMAGE_SEARCH_MODEL_DIR (formerly FTF_MODEL_DIR)', () => {
+  it('reads the former name with one deprecation warning per process; the new name wins when both are set', async () => {
+    const warnings: string[] = [];
+    const listener = (warning: Error & { code?: string }) => {
+      if (warning.code === 'FTF_RENAMED_SETTING') warnings.push(warning.message);
+    };
+    process.on('warning', listener);
+    try {
+      expect(loadConfig({ FTF_OPEN: 'true', FTF_MODEL_DIR: '/models/a' }).model.modelDir).toBe('/models/a');
+      expect(loadConfig({ FTF_OPEN: 'true', FTF_MODEL_DIR: '/models/b' }).model.modelDir).toBe('/models/b');
+      const both = loadConfig({ FTF_OPEN: 'true', FTF_IMAGE_SEARCH_MODEL_DIR: '/new', FTF_MODEL_DIR: '/old' });
+      expect(both.model.modelDir).toBe('/new');
+      expect(loadConfig({ FTF_OPEN: 'true', FTF_IMAGE_SEARCH_MODEL_DIR: '/new' }).model.modelDir).toBe('/new');
+      expect(loadConfig({ FTF_OPEN: 'true' }).model.modelDir).toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings).toEqual([
+      'FTF_MODEL_DIR was renamed FTF_IMAGE_SEARCH_MODEL_DIR; the old name still works for now. Please rename it.',
+    ]);
+  });
+});
+
 describe('TokenBuckets', () => {
   it('refills at rps, caps at burst, and bounds memory', () => {
     let now = 0;

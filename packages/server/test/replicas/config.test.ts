@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { markdownRow } from '@find-this-fit/sdk/config';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV_VARS, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, SETTINGS } from '../../src/config.js';
 import { createStore, StoreError } from '../../src/store/index.js';
 import { parseLsn } from '../../src/store/lsn.js';
 import { replicaLabels } from '../../src/store/replica-label.js';
@@ -78,9 +79,9 @@ describe('read-replica configuration', () => {
   it('documents every environment variable in the server README and DEPLOYMENT.md', () => {
     const readme = doc('../../README.md');
     const deployment = doc('../../../../DEPLOYMENT.md');
-    for (const v of ENV_VARS) {
-      expect(readme, v.name).toContain(`| \`${v.name}\` | ${v.default} | ${v.meaning} |`);
-      expect(deployment, v.name).toContain(`\`${v.name}\``);
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      expect(readme, name).toContain(markdownRow(name, setting));
+      expect(deployment, name).toContain(`\`${name}\``);
     }
   });
 });
