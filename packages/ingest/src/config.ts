@@ -1,29 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import {
+  ConfigError,
+  LOG_LEVELS,
+  readEnv,
+  readSettings,
+  type SettingsTable,
+  type SettingValues,
+} from '@find-this-fit/sdk/config';
+import {
+  boolean,
+  httpUrl,
+  integer,
+  isPlainObject,
+  matching,
+  oneOf,
+  optionalInteger,
+  optionalText,
+  text,
+} from './config/parsers.js';
+import { readSource, type SourceConfig } from './config/sources.js';
 import { DEFAULT_FETCHER_OPTIONS } from './fetcher/defaults.js';
 import { DEFAULT_CRON } from './scheduler.js';
 
-/** A bad config file, flag or variable; the message names every bad field. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export type SourceConfig =
-  | { type: 'depop'; apiBase: string; webBase?: string; query?: Record<string, string>; shopId?: string }
-  | { type: 'shopify'; storeUrl: string; currency: string; name?: string }
-  | { type: 'jsonld'; sitemapUrl: string; include?: string; name?: string }
-  | { type: 'woocommerce'; storeUrl: string; name?: string }
-  | {
-      type: 'ebay';
-      apiBase: string;
-      marketplaceId: string;
-      query?: string;
-      categoryIds: string;
-      conditionIds?: string[];
-      name?: string;
-      /** From `EBAY_CLIENT_ID` / `EBAY_CLIENT_SECRET` only (a key in the file is refused); never logged. */
-      credentials: { clientId: string; clientSecret: string };
-    };
+export { ConfigError, type SourceConfig };
 
 /** Everything ingest needs, validated, with defaults applied. */
 export interface IngestConfig {
@@ -54,7 +54,7 @@ export interface IngestConfig {
   logLevel: string;
 }
 
-/** Documented defaults (the README's table is generated from the same values). */
+/** Documented defaults (the settings table below and the CLI's help read them). */
 export const DEFAULTS = {
   stateDir: '.ftf-ingest',
   userAgentProduct: 'FindThisFitBot/0.1',
@@ -66,7 +66,126 @@ export const DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The environment variables ingest reads (secrets never come from the file). */
+export const ENV_SETTINGS = {
+  FTF_INGEST_API_KEY: { schema: optionalText(), doc: "the search server's secret key (admin upserts); required" },
+  FTF_API_KEY: { schema: optionalText(), doc: 'read when FTF_INGEST_API_KEY is unset' },
+  FTF_BASE_URL: { schema: optionalText(), doc: 'the search server, when the file has no `server.url`' },
+  EBAY_CLIENT_ID: { schema: optionalText(), doc: 'eBay app key (client id), for `ebay` sources' },
+  EBAY_CLIENT_SECRET: { schema: optionalText(), doc: 'eBay app key (client secret), for `ebay` sources' },
+} satisfies SettingsTable;
+
+const d = DEFAULTS;
+const f = DEFAULTS.fetch;
+const productToken = (t: string) => `expected a token like "MyBot/1.0", got "${t}"`;
+
+/**
+ * Every option of the config file, by its path: parser with default, and meaning. The typed config, the
+ * README's option table (checked by test/config-docs.test.ts) and unknown-option errors come from here;
+ * `sources[]` has a table per source type (config/sources.ts).
+ */
+export const FILE_SETTINGS = {
+  'server.url': {
+    schema: httpUrl('http://127.0.0.1:8787'),
+    defaultDoc: '`FTF_BASE_URL` or `http://127.0.0.1:8787`',
+    doc: 'search server (admin API)',
+  },
+  modelDir: {
+    schema: optionalText(),
+    defaultDoc: '(hub/cache)',
+    doc: 'folder of the model files for the preset the server announces (`.models/fixture` for the fixture model)',
+  },
+  stateDir: {
+    schema: text(d.stateDir),
+    defaultDoc: `\`${d.stateDir}\``,
+    doc: 'durable crawl state (one process at a time)',
+  },
+  'userAgent.product': {
+    schema: matching(d.userAgentProduct, /^[A-Za-z][\w.-]*(\/[\w.-]+)?$/, productToken),
+    defaultDoc: `\`${d.userAgentProduct}\``,
+    doc: 'product token; also what robots.txt groups are matched against',
+  },
+  'userAgent.contactUrl': {
+    schema: httpUrl(),
+    doc: 'sent in every User-Agent: `FindThisFitBot/0.1 (+<contactUrl>)`',
+  },
+  'fetch.crawlDelayMs': {
+    schema: integer(f.crawlDelayMs, 0, 600_000),
+    doc: 'pause between two requests to one host (robots.txt `Crawl-delay` wins when longer)',
+  },
+  'fetch.timeoutMs': { schema: integer(f.timeoutMs, 100, 600_000), doc: 'per attempt: connect, headers and body' },
+  'fetch.maxResponseBytes': {
+    schema: integer(f.maxResponseBytes, 1024),
+    doc: 'response-size cap (declared or streamed)',
+  },
+  'fetch.maxRedirects': {
+    schema: integer(f.maxRedirects, 0, 20),
+    doc: 'redirect hops; every hop is re-checked (address guard, robots)',
+  },
+  'fetch.maxRetries': {
+    schema: integer(f.maxRetries, 0, 10),
+    doc: 'retries for 429/5xx, timeouts and connection resets',
+  },
+  'fetch.backoffBaseMs': { schema: integer(f.backoffBaseMs, 0, 60_000), doc: 'full-jitter exponential backoff: base' },
+  'fetch.backoffCapMs': { schema: integer(f.backoffCapMs, 0, 600_000), doc: 'full-jitter exponential backoff: cap' },
+  'fetch.maxRetryAfterMs': {
+    schema: integer(f.maxRetryAfterMs, 0, 3_600_000),
+    doc: 'a longer `Retry-After` fails the request instead of waiting',
+  },
+  'fetch.forbiddenThreshold': {
+    schema: integer(f.forbiddenThreshold, 1, 100),
+    doc: "consecutive 403s that open a host's circuit breaker",
+  },
+  'fetch.allowLoopback': {
+    schema: boolean(f.allowLoopback),
+    doc: 'allow 127.0.0.0/8 and ::1 (local tests, the fixture marketplace)',
+  },
+  'fetch.allowPrivateAddresses': {
+    schema: boolean(f.allowPrivateAddresses),
+    doc: 'allow every non-public address (intranet crawls, on purpose only)',
+  },
+  'images.maxBytes': { schema: integer(d.images.maxBytes, 1024), doc: 'largest photo downloaded' },
+  'images.maxPixels': {
+    schema: integer(d.images.maxPixels, 1),
+    doc: 'width × height limit, read from the header (decompression bombs)',
+  },
+  'images.recheck': {
+    schema: boolean(d.images.recheck),
+    doc: 'conditional GET on every photo each run (catches a new photo behind the same URL)',
+  },
+  'batch.pageSize': {
+    schema: integer(d.batch.pageSize, 1, 250),
+    doc: 'records per source page (Depop ≤ 100, Shopify ≤ 250) and product pages per JSON-LD page',
+  },
+  'batch.embed': { schema: integer(d.batch.embed, 1, 256), doc: 'photos per embedding call' },
+  'batch.upsert': {
+    schema: integer(d.batch.upsert, 1, 10_000),
+    doc: "listings per admin upsert (capped by the server's `maxBatch`)",
+  },
+  'freshness.removeAfterMissedRuns': {
+    schema: integer(d.freshness.removeAfterMissedRuns, 1, 1000),
+    doc: 'a listing absent from this many consecutive complete crawls of its source is marked `removed`',
+  },
+  'schedule.cron': {
+    schema: text(d.schedule.cron),
+    defaultDoc: `\`${d.schedule.cron}\``,
+    doc: 'cron expression (5 fields, or 6 with seconds)',
+  },
+  'schedule.jitterMs': {
+    schema: integer(d.schedule.jitterMs, 0, 86_400_000),
+    doc: 'random delay before each scheduled run',
+  },
+  'schedule.timezone': { schema: optionalText(), defaultDoc: '(local)', doc: 'IANA zone for the cron expression' },
+  threads: {
+    schema: optionalInteger(1, 256),
+    defaultDoc: '(ONNX Runtime default)',
+    doc: 'inference threads; 1 is often fastest on 2-core machines',
+  },
+  logLevel: { schema: oneOf(d.logLevel, LOG_LEVELS), defaultDoc: '`info`', doc: '`fatal`…`trace`, `silent`' },
+} satisfies SettingsTable;
+
+/** Top-level keys of the file: the sections of the table, `sources` and `$schema`. */
+const TOP_LEVEL = new Set([...Object.keys(FILE_SETTINGS).map((path) => path.split('.')[0]), 'sources', '$schema']);
 
 /** Command-line overrides (kebab flags mapped by the CLI). */
 export interface ConfigOverrides {
@@ -80,174 +199,35 @@ export interface ConfigOverrides {
   logLevel?: string | undefined;
 }
 
-type Raw = Record<string, unknown>;
-
-class Reader {
-  readonly errors: string[] = [];
-
-  object(value: unknown, path: string): Raw {
-    if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.errors.push(`${path}: expected an object`);
-      return {};
-    }
-    return value as Raw;
-  }
-
-  string(value: unknown, path: string, fallback?: string): string {
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'string' || value.trim() === '') {
-      this.errors.push(`${path}: expected a non-empty string`);
-      return '';
-    }
-    return value.trim();
-  }
-
-  url(value: unknown, path: string, fallback?: string): string {
-    const text = this.string(value, path, fallback);
-    if (!text) return text;
-    try {
-      const url = new URL(text);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-    } catch {
-      this.errors.push(`${path}: expected an http(s) URL, got "${text}"`);
-    }
-    return text;
-  }
-
-  int(value: unknown, path: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.errors.push(`${path}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-      return fallback;
+/** `root[a][b]` for the path `a.b`; a section that is not an object is reported once and read as empty. */
+function fileLookup(root: Record<string, unknown>, problems: string[]) {
+  const reported = new Set<string>();
+  return (path: string): unknown => {
+    let value: unknown = root;
+    const parts = path.split('.');
+    for (const [i, part] of parts.entries()) {
+      if (!isPlainObject(value)) {
+        const section = parts.slice(0, i).join('.');
+        if (value !== undefined && !reported.has(section)) {
+          reported.add(section);
+          problems.push(`${section}: expected an object`);
+        }
+        return undefined;
+      }
+      value = value[part];
     }
     return value;
-  }
-
-  bool(value: unknown, path: string, fallback: boolean): boolean {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') {
-      this.errors.push(`${path}: expected true or false`);
-      return fallback;
-    }
-    return value;
-  }
-}
-
-const SOURCE_KEYS: Record<string, string[]> = {
-  depop: ['type', 'apiBase', 'webBase', 'query', 'shopId'],
-  shopify: ['type', 'storeUrl', 'currency', 'name'],
-  jsonld: ['type', 'sitemapUrl', 'include', 'name'],
-  woocommerce: ['type', 'storeUrl', 'name'],
-  ebay: ['type', 'apiBase', 'marketplaceId', 'query', 'categoryIds', 'conditionIds', 'name'],
-};
-
-function readEbay(
-  r: Reader,
-  raw: Raw,
-  path: string,
-  env: Record<string, string | undefined>,
-  inspectOnly: boolean,
-): SourceConfig {
-  for (const secret of ['clientId', 'clientSecret', 'credentials'])
-    if (raw[secret] !== undefined)
-      r.errors.push(
-        `${path}.${secret}: secrets do not belong in the config file; set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET`,
-      );
-  const clientId = (env.EBAY_CLIENT_ID ?? '').trim();
-  const clientSecret = (env.EBAY_CLIENT_SECRET ?? '').trim();
-  if ((!clientId || !clientSecret) && !inspectOnly)
-    r.errors.push(
-      `${path}: EBAY_CLIENT_ID and EBAY_CLIENT_SECRET must be set (eBay app keys, from the environment only)`,
-    );
-  const marketplaceId = r.string(raw.marketplaceId, `${path}.marketplaceId`, 'EBAY_US');
-  if (marketplaceId && !/^EBAY_[A-Z_]{2,}$/.test(marketplaceId))
-    r.errors.push(`${path}.marketplaceId: expected an eBay marketplace id like "EBAY_US", got "${marketplaceId}"`);
-  const categoryIds = r.string(raw.categoryIds, `${path}.categoryIds`, '11450');
-  if (categoryIds && !/^\d+(,\d+)*$/.test(categoryIds))
-    r.errors.push(`${path}.categoryIds: expected comma-separated category ids like "11450"`);
-  let conditionIds: string[] | undefined;
-  if (raw.conditionIds !== undefined) {
-    if (!Array.isArray(raw.conditionIds) || !raw.conditionIds.every((c) => typeof c === 'string' && /^\d+$/.test(c)))
-      r.errors.push(`${path}.conditionIds: expected an array of condition id strings like ["3000", "2990"]`);
-    else conditionIds = raw.conditionIds as string[];
-  }
-  return {
-    type: 'ebay',
-    apiBase: r.url(raw.apiBase, `${path}.apiBase`, 'https://api.ebay.com'),
-    marketplaceId,
-    ...(raw.query !== undefined ? { query: r.string(raw.query, `${path}.query`) } : {}),
-    categoryIds,
-    ...(conditionIds ? { conditionIds } : {}),
-    ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
-    credentials: { clientId, clientSecret },
   };
 }
 
-function readSource(
-  r: Reader,
-  value: unknown,
-  path: string,
-  env: Record<string, string | undefined>,
-  inspectOnly: boolean,
-): SourceConfig | undefined {
-  const raw = r.object(value, path);
-  const known = SOURCE_KEYS[String(raw.type)];
-  if (known)
-    for (const key of Object.keys(raw)) if (!known.includes(key)) r.errors.push(`${path}.${key}: unknown option`);
-  switch (raw.type) {
-    case 'woocommerce':
-      return {
-        type: 'woocommerce',
-        storeUrl: r.url(raw.storeUrl, `${path}.storeUrl`),
-        ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
-      };
-    case 'ebay':
-      return readEbay(r, raw, path, env, inspectOnly);
-    case 'depop': {
-      const query = r.object(raw.query, `${path}.query`);
-      for (const [k, v] of Object.entries(query))
-        if (typeof v !== 'string') r.errors.push(`${path}.query.${k}: expected a string`);
-      return {
-        type: 'depop',
-        apiBase: r.url(raw.apiBase, `${path}.apiBase`, 'https://webapi.depop.com/api/v3'),
-        ...(raw.webBase !== undefined ? { webBase: r.url(raw.webBase, `${path}.webBase`) } : {}),
-        ...(raw.query !== undefined ? { query: query as Record<string, string> } : {}),
-        ...(raw.shopId !== undefined ? { shopId: r.string(raw.shopId, `${path}.shopId`) } : {}),
-      };
-    }
-    case 'shopify': {
-      const currency = r.string(raw.currency, `${path}.currency`);
-      if (currency && !/^[A-Z]{3}$/.test(currency))
-        r.errors.push(`${path}.currency: expected an ISO 4217 code like "EUR"`);
-      return {
-        type: 'shopify',
-        storeUrl: r.url(raw.storeUrl, `${path}.storeUrl`),
-        currency,
-        ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
-      };
-    }
-    case 'jsonld': {
-      const include = raw.include === undefined ? undefined : r.string(raw.include, `${path}.include`);
-      if (include) {
-        try {
-          new RegExp(include);
-        } catch (error) {
-          r.errors.push(`${path}.include: not a regular expression (${(error as Error).message})`);
-        }
-      }
-      return {
-        type: 'jsonld',
-        sitemapUrl: r.url(raw.sitemapUrl, `${path}.sitemapUrl`),
-        ...(include ? { include } : {}),
-        ...(raw.name !== undefined ? { name: r.string(raw.name, `${path}.name`) } : {}),
-      };
-    }
-    default:
-      r.errors.push(
-        `${path}.type: expected "depop", "shopify", "jsonld", "woocommerce" or "ebay", got ${JSON.stringify(raw.type)}`,
-      );
-      return undefined;
+/** Runs `read`, moving its ConfigError problems into `problems` (so every problem is listed at once). */
+function collect<T>(problems: string[], read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
   }
 }
 
@@ -266,118 +246,70 @@ export function buildConfig(
     inspectOnly?: boolean;
   },
 ): IngestConfig {
-  const r = new Reader();
-  const env = options.env ?? process.env;
-  const o = options.overrides ?? {};
-  const root = r.object(file, 'config');
-  const server = r.object(root.server, 'server');
-  if (server.apiKey !== undefined)
-    r.errors.push('server.apiKey: secrets do not belong in the config file; set FTF_INGEST_API_KEY');
+  const problems: string[] = [];
+  const overrides = options.overrides ?? {};
   const inspectOnly = options.inspectOnly === true;
-  const apiKey = (env.FTF_INGEST_API_KEY || env.FTF_API_KEY || '').trim();
+  if (file !== undefined && !isPlainObject(file)) problems.push('config: expected an object');
+  const root = isPlainObject(file) ? file : {};
+  const env: Partial<SettingValues<typeof ENV_SETTINGS>> =
+    collect(problems, () => readEnv(ENV_SETTINGS, options.env ?? process.env)) ?? {};
+  if (isPlainObject(root.server) && root.server.apiKey !== undefined)
+    problems.push('server.apiKey: secrets do not belong in the config file; set FTF_INGEST_API_KEY');
+  const apiKey = env.FTF_INGEST_API_KEY ?? env.FTF_API_KEY ?? '';
   if (!apiKey && !inspectOnly)
-    r.errors.push('FTF_INGEST_API_KEY (or FTF_API_KEY): the server secret key is required (admin upserts)');
-  const url = r.url(o.serverUrl ?? server.url ?? env.FTF_BASE_URL, 'server.url', 'http://127.0.0.1:8787');
-  const path = (value: unknown, field: string, fallback?: string) => {
-    const text = r.string(value, field, fallback);
-    return text ? resolve(options.baseDir, text) : text;
-  };
-  const ua = r.object(root.userAgent, 'userAgent');
-  const contactUrl = r.url(ua.contactUrl, 'userAgent.contactUrl', inspectOnly ? 'https://unused.invalid/' : undefined);
-  const product = r.string(ua.product, 'userAgent.product', DEFAULTS.userAgentProduct);
-  if (product && !/^[A-Za-z][\w.-]*(\/[\w.-]+)?$/.test(product))
-    r.errors.push(`userAgent.product: expected a token like "MyBot/1.0", got "${product}"`);
+    problems.push('FTF_INGEST_API_KEY (or FTF_API_KEY): the server secret key is required (admin upserts)');
 
-  const sourcesRaw = root.sources;
+  const fromFile = fileLookup(root, problems);
+  const lookup = (path: string): unknown => {
+    if (path === 'server.url') return overrides.serverUrl ?? fromFile(path) ?? env.FTF_BASE_URL;
+    if (path === 'logLevel') return overrides.logLevel ?? fromFile(path);
+    const value = fromFile(path);
+    return path === 'userAgent.contactUrl' && value === undefined && inspectOnly ? 'https://unused.invalid/' : value;
+  };
+  const v = collect(problems, () => readSettings(FILE_SETTINGS, lookup));
+
   const sources: SourceConfig[] = [];
-  if (sourcesRaw !== undefined && !Array.isArray(sourcesRaw)) r.errors.push('sources: expected an array');
+  if (root.sources !== undefined && !Array.isArray(root.sources)) problems.push('sources: expected an array');
   else
-    for (const [i, s] of (sourcesRaw ?? []).entries()) {
-      const source = readSource(r, s, `sources[${i}]`, env, inspectOnly);
+    for (const [i, raw] of ((root.sources as unknown[] | undefined) ?? []).entries()) {
+      const source = readSource(raw, `sources[${i}]`, env, inspectOnly, problems);
       if (source) sources.push(source);
     }
-  if (!inspectOnly && sources.length === 0) r.errors.push('sources: at least one source is required');
+  if (!inspectOnly && sources.length === 0) problems.push('sources: at least one source is required');
+  for (const key of Object.keys(root)) if (!TOP_LEVEL.has(key)) problems.push(`${key}: unknown option`);
+  if (problems.length > 0 || !v) throw new ConfigError(problems, 'Invalid ingest configuration');
 
-  const f = r.object(root.fetch, 'fetch');
-  const d = DEFAULTS.fetch;
-  const fetch = {
-    crawlDelayMs: o.crawlDelayMs ?? r.int(f.crawlDelayMs, 'fetch.crawlDelayMs', d.crawlDelayMs, 0, 600_000),
-    timeoutMs: r.int(f.timeoutMs, 'fetch.timeoutMs', d.timeoutMs, 100, 600_000),
-    maxResponseBytes: r.int(f.maxResponseBytes, 'fetch.maxResponseBytes', d.maxResponseBytes, 1024),
-    maxRedirects: r.int(f.maxRedirects, 'fetch.maxRedirects', d.maxRedirects, 0, 20),
-    maxRetries: r.int(f.maxRetries, 'fetch.maxRetries', d.maxRetries, 0, 10),
-    backoffBaseMs: r.int(f.backoffBaseMs, 'fetch.backoffBaseMs', d.backoffBaseMs, 0, 60_000),
-    backoffCapMs: r.int(f.backoffCapMs, 'fetch.backoffCapMs', d.backoffCapMs, 0, 600_000),
-    maxRetryAfterMs: r.int(f.maxRetryAfterMs, 'fetch.maxRetryAfterMs', d.maxRetryAfterMs, 0, 3_600_000),
-    forbiddenThreshold: r.int(f.forbiddenThreshold, 'fetch.forbiddenThreshold', d.forbiddenThreshold, 1, 100),
-    allowPrivateAddresses: r.bool(f.allowPrivateAddresses, 'fetch.allowPrivateAddresses', d.allowPrivateAddresses),
-    allowLoopback: o.allowLoopback ?? r.bool(f.allowLoopback, 'fetch.allowLoopback', d.allowLoopback),
-  };
-  const im = r.object(root.images, 'images');
-  const b = r.object(root.batch, 'batch');
-  const fr = r.object(root.freshness, 'freshness');
-  const sc = r.object(root.schedule, 'schedule');
-  const logLevel =
-    o.logLevel ?? (root.logLevel === undefined ? DEFAULTS.logLevel : r.string(root.logLevel, 'logLevel'));
-  if (!LOG_LEVELS.includes(logLevel)) r.errors.push(`logLevel: expected one of ${LOG_LEVELS.join(', ')}`);
-  const timezone = sc.timezone === undefined ? undefined : r.string(sc.timezone, 'schedule.timezone');
-
-  const config: IngestConfig = {
-    server: { url, apiKey },
-    modelDir: o.modelDir
-      ? resolve(o.modelDir)
-      : root.modelDir === undefined
-        ? undefined
-        : path(root.modelDir, 'modelDir'),
-    stateDir: o.stateDir ? resolve(o.stateDir) : path(root.stateDir, 'stateDir', DEFAULTS.stateDir),
-    userAgent: { product, contactUrl },
+  const fromBase = (path: string) => resolve(options.baseDir, path);
+  return {
+    server: { url: v['server.url'], apiKey },
+    modelDir: overrides.modelDir ? resolve(overrides.modelDir) : v.modelDir && fromBase(v.modelDir),
+    stateDir: overrides.stateDir ? resolve(overrides.stateDir) : fromBase(v.stateDir),
+    userAgent: { product: v['userAgent.product'], contactUrl: v['userAgent.contactUrl'] },
     sources,
-    fetch,
-    images: {
-      maxBytes: r.int(im.maxBytes, 'images.maxBytes', DEFAULTS.images.maxBytes, 1024),
-      maxPixels: r.int(im.maxPixels, 'images.maxPixels', DEFAULTS.images.maxPixels, 1),
-      recheck: r.bool(im.recheck, 'images.recheck', DEFAULTS.images.recheck),
+    fetch: {
+      crawlDelayMs: overrides.crawlDelayMs ?? v['fetch.crawlDelayMs'],
+      timeoutMs: v['fetch.timeoutMs'],
+      maxResponseBytes: v['fetch.maxResponseBytes'],
+      maxRedirects: v['fetch.maxRedirects'],
+      maxRetries: v['fetch.maxRetries'],
+      backoffBaseMs: v['fetch.backoffBaseMs'],
+      backoffCapMs: v['fetch.backoffCapMs'],
+      maxRetryAfterMs: v['fetch.maxRetryAfterMs'],
+      forbiddenThreshold: v['fetch.forbiddenThreshold'],
+      allowPrivateAddresses: v['fetch.allowPrivateAddresses'],
+      allowLoopback: overrides.allowLoopback ?? v['fetch.allowLoopback'],
     },
-    batch: {
-      pageSize: r.int(b.pageSize, 'batch.pageSize', DEFAULTS.batch.pageSize, 1, 250),
-      embed: r.int(b.embed, 'batch.embed', DEFAULTS.batch.embed, 1, 256),
-      upsert: r.int(b.upsert, 'batch.upsert', DEFAULTS.batch.upsert, 1, 10_000),
-    },
-    freshness: {
-      removeAfterMissedRuns: r.int(
-        fr.removeAfterMissedRuns,
-        'freshness.removeAfterMissedRuns',
-        DEFAULTS.freshness.removeAfterMissedRuns,
-        1,
-        1000,
-      ),
-    },
+    images: { maxBytes: v['images.maxBytes'], maxPixels: v['images.maxPixels'], recheck: v['images.recheck'] },
+    batch: { pageSize: v['batch.pageSize'], embed: v['batch.embed'], upsert: v['batch.upsert'] },
+    freshness: { removeAfterMissedRuns: v['freshness.removeAfterMissedRuns'] },
     schedule: {
-      cron: o.cron ?? r.string(sc.cron, 'schedule.cron', DEFAULTS.schedule.cron),
-      jitterMs: o.jitterMs ?? r.int(sc.jitterMs, 'schedule.jitterMs', DEFAULTS.schedule.jitterMs, 0, 86_400_000),
-      timezone,
+      cron: overrides.cron ?? v['schedule.cron'],
+      jitterMs: overrides.jitterMs ?? v['schedule.jitterMs'],
+      timezone: v['schedule.timezone'],
     },
-    threads: root.threads === undefined ? undefined : r.int(root.threads, 'threads', 1, 1, 256),
-    logLevel,
+    threads: v.threads,
+    logLevel: v.logLevel,
   };
-  const known = new Set([
-    'server',
-    'modelDir',
-    'stateDir',
-    'userAgent',
-    'sources',
-    'fetch',
-    'images',
-    'batch',
-    'freshness',
-    'schedule',
-    'threads',
-    'logLevel',
-    '$schema',
-  ]);
-  for (const key of Object.keys(root)) if (!known.has(key)) r.errors.push(`${key}: unknown option`);
-  if (r.errors.length > 0) throw new ConfigError(`Invalid ingest configuration:\n  - ${r.errors.join('\n  - ')}`);
-  return config;
 }
 
 /** Reads a JSON config file (or none) and builds the config. */
@@ -392,18 +324,20 @@ export function loadConfig(
   if (file) {
     const path = resolve(file);
     baseDir = dirname(path);
-    let text: string;
+    let raw: string;
     try {
-      text = readFileSync(path, 'utf8');
+      raw = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError(
-        `Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ConfigError(`Cannot read config file ${path}: ${reason}`, 'Invalid ingest configuration');
     }
     try {
-      content = JSON.parse(text);
+      content = JSON.parse(raw);
     } catch (error) {
-      throw new ConfigError(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
+      throw new ConfigError(
+        `Config file ${path} is not valid JSON: ${(error as Error).message}`,
+        'Invalid ingest configuration',
+      );
     }
   }
   return buildConfig(content, { baseDir, overrides, env, inspectOnly });

@@ -1,9 +1,13 @@
 /** `@find-this-fit/ingest`: source adapters, the polite fetcher, the image pipeline, state and scheduler. */
+
+export { SOURCE_SETTINGS } from './config/sources.js';
 export {
   buildConfig,
   ConfigError,
   type ConfigOverrides,
   DEFAULTS,
+  ENV_SETTINGS,
+  FILE_SETTINGS,
   type IngestConfig,
   loadConfig,
   type SourceConfig,
