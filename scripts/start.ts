@@ -16,10 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { startDemoShop } from '@find-this-fit/example-demo-shop';
 import { JSONLD_SHOP, SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
 import { DEFAULT_PRESET, fingerprintOf, getPreset, type ModelPreset } from '@find-this-fit/sdk';
+import { readRenamedEnv } from '@find-this-fit/sdk/config';
 import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MODELS_DIR = resolve(ROOT, process.env.FTF_MODELS_DIR ?? '.models');
+const MODELS_DIR = resolve(ROOT, readRenamedEnv(process.env, 'FTF_MODELS_ROOT', ['FTF_MODELS_DIR']) ?? '.models');
 const DATA_ROOT = resolve(ROOT, process.env.FTF_DEMO_DATA_DIR ?? '.ftf-data/demo');
 const HOST = '127.0.0.1';
 /** The generated model the offline demo falls back to (CLIP I/O, 128-d). */
@@ -213,7 +214,7 @@ async function main() {
       PORT: String(apiPort),
       FTF_DATA_DIR: dataDir,
       FTF_MODEL: model.preset.name,
-      FTF_MODEL_DIR: model.dir,
+      FTF_IMAGE_SEARCH_MODEL_DIR: model.dir,
       FTF_SECRET_KEYS: secret,
       FTF_PUBLISHABLE_KEYS: `${publishable}=${shopOrigin}`,
       FTF_CORS_ORIGINS: shopOrigin,

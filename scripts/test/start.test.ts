@@ -58,7 +58,7 @@ async function start(): Promise<Started> {
   work ??= await mkdtemp(join(tmpdir(), 'ftf-start-'));
   ports ??= await freePorts();
   const { child, output } = launch({
-    FTF_MODELS_DIR: join(work, 'models'),
+    FTF_MODELS_ROOT: join(work, 'models'),
     FTF_DEMO_DATA_DIR: join(work, 'data'),
     FTF_DEMO_LISTINGS: '40',
     ...ports,
@@ -145,7 +145,7 @@ describe('pnpm start (the main job) where the model hub cannot be reached', () =
   it('refuses a real preset asked for by name instead of standing in for it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ftf-start-models-'));
     try {
-      const { child, output } = launch({ FTF_MODEL: DEFAULT_PRESET, FTF_MODELS_DIR: dir });
+      const { child, output } = launch({ FTF_MODEL: DEFAULT_PRESET, FTF_MODELS_ROOT: dir });
       const code = await new Promise<number | null>((done) => child.once('exit', done));
       expect(code).toBe(1);
       expect(output().trim()).toBe(

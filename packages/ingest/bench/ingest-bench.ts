@@ -26,7 +26,7 @@ const { values } = parseArgs({
   },
 });
 const ROOT = resolve(import.meta.dirname, '../../..');
-const MODELS = resolve(ROOT, process.env.FTF_MODELS_DIR ?? '.models');
+const MODELS = resolve(ROOT, process.env.FTF_MODELS_ROOT ?? process.env.FTF_MODELS_DIR ?? '.models');
 const SECRET = 'sk_bench_ingest_0001';
 const threads = values.threads ? Number(values.threads) : undefined;
 

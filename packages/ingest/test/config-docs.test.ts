@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { markdownRow, type SettingsTable } from '@find-this-fit/sdk/config';
 import { describe, expect, it } from 'vitest';
-import { buildConfig, ConfigError, DEFAULTS, ENV_SETTINGS, FILE_SETTINGS } from '../src/config.js';
 import { SOURCE_SETTINGS } from '../src/config/sources.js';
+import { buildConfig, ConfigError, DEFAULTS, ENV_SETTINGS, FILE_SETTINGS } from '../src/config.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const rows = (table: SettingsTable) => Object.entries(table).map(([name, setting]) => markdownRow(name, setting));

@@ -13,7 +13,11 @@ import pino from 'pino';
 import { buildConfig, type IngestConfig } from '../../src/config.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
-export const FIXTURE_MODEL_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_DIR ?? '.models', 'fixture');
+export const FIXTURE_MODEL_DIR = resolve(
+  REPO_ROOT,
+  process.env.FTF_MODELS_ROOT ?? process.env.FTF_MODELS_DIR ?? '.models',
+  'fixture',
+);
 export const SECRET = 'sk_ingest_test_0001';
 
 export function tempDir(prefix: string): { path: string; remove(): void } {

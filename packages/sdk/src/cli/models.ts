@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readRenamedEnv } from '../config/index.js';
 import { isFindThisFitError } from '../errors.js';
 import { writeFixtureModel, writeRandomVit } from '../fixture/index.js';
 import { fingerprintOf } from '../model/fingerprint.js';
@@ -22,7 +23,7 @@ Usage:
   ftf-models ort-assets DIR                copy ONNX Runtime's browser WASM files into DIR
 
 Options:
-  --out DIR   where model folders go (default: $FTF_MODELS_DIR or ./.models)
+  --out DIR   where model folders go (default: $FTF_MODELS_ROOT or ./.models; FTF_MODELS_DIR is its former name)
   -h, --help  this text
 `;
 
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, argument] = positionals;
-  const out = resolve(values.out ?? process.env.FTF_MODELS_DIR ?? '.models');
+  const out = resolve(values.out ?? readRenamedEnv(process.env, 'FTF_MODELS_ROOT', ['FTF_MODELS_DIR']) ?? '.models');
   if (values.help || !command) {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 1;

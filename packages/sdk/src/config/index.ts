@@ -12,6 +12,7 @@ export {
   formatSettingsHelp,
   markdownRow,
   readEnv,
+  readRenamedEnv,
   readSettings,
   type Setting,
   type SettingsTable,

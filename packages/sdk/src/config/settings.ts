@@ -110,6 +110,18 @@ export function readEnv<T extends SettingsTable>(table: T, env: EnvSource, headi
   );
 }
 
+const asText: StandardSchemaV1<unknown, string | undefined> = {
+  '~standard': { version: 1, vendor: 'find-this-fit', validate: (value) => ({ value: value as string | undefined }) },
+};
+
+/**
+ * One renamed variable outside a table (tools that read a single folder path): its value under `name`, else
+ * under a former name with the same one-time deprecation warning as `readEnv`; blank counts as unset.
+ */
+export function readRenamedEnv(env: EnvSource, name: string, formerNames: readonly string[]): string | undefined {
+  return readEnv({ [name]: { schema: asText, doc: '', formerNames } }, env)[name];
+}
+
 /** The default as documented: `defaultDoc`, else what the schema makes of "unset" (`(unset)`, `(none)` for []). */
 export function defaultOf(setting: Setting): string {
   if (setting.defaultDoc !== undefined) return setting.defaultDoc;

@@ -7,6 +7,7 @@ import {
   LOG_LEVELS,
   markdownRow,
   readEnv,
+  readRenamedEnv,
   readSettings,
   type SettingsTable,
 } from '../../src/config/index.js';
@@ -86,6 +87,15 @@ describe('settings tables', () => {
       expect(readEnv(table, { DIR: '/new', OLD_DIR: '/old' }).DIR).toBe('/new');
     });
     expect(first).toEqual(['OLD_DIR was renamed DIR; the old name still works for now. Please rename it.']);
+  });
+
+  it('read one renamed variable outside a table, warning once', async () => {
+    const seen = await warnings(() => {
+      expect(readRenamedEnv({ OLD_ROOT: '/m' }, 'NEW_ROOT', ['OLD_ROOT'])).toBe('/m');
+      expect(readRenamedEnv({ OLD_ROOT: '/m' }, 'NEW_ROOT', ['OLD_ROOT'])).toBe('/m');
+      expect(readRenamedEnv({ NEW_ROOT: ' ' }, 'NEW_ROOT', ['OLD_ROOT'])).toBeUndefined();
+    });
+    expect(seen).toEqual(['OLD_ROOT was renamed NEW_ROOT; the old name still works for now. Please rename it.']);
   });
 
   it('give the --help lines and README rows from the same entries', () => {
