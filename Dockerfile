@@ -5,7 +5,7 @@
 #   docker build -t find-this-fit .
 #   docker run --rm -p 8787:8787 -e FTF_OPEN=true -e FTF_MODEL=fixture find-this-fit     # embedded PGlite demo
 #
-# Models are not baked in: mount a folder with the preset's files at /models (FTF_MODEL_DIR for server-side
+# Models are not baked in: mount a folder with the preset's files at /models (FTF_IMAGE_SEARCH_MODEL_DIR for server-side
 # image search, `modelDir` in the ingest config), or let the process download the pinned revision from the hub.
 
 # --- build: install with the lockfile, build sdk + server + ingest, cut self-contained production folders ----
