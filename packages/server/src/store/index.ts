@@ -137,6 +137,8 @@ function sessionSqlOf(options: CreateStoreOptions): string {
     'SET hnsw.iterative_scan = strict_order',
     'SET plan_cache_mode = force_custom_plan',
     'SET random_page_cost = 1.1',
+    // Timestamps come back in UTC, the form the pg executor turns into the API's ISO strings without a Date.
+    "SET TimeZone = 'UTC'",
   ].join('; ');
 }
 

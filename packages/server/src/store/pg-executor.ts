@@ -18,6 +18,28 @@ export interface PgOptions {
   onShed?(event: ShedEvent): void;
 }
 
+const TIMESTAMPTZ = 1184;
+const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text');
+// PostgreSQL's text form in UTC (the session's TimeZone): "2026-12-03 09:22:54.123456+00".
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * timestamptz straight to the ISO string the API returns (what Date#toISOString gives: milliseconds, truncated),
+ * without building a Date per column per row only to print it again. Other spellings get pg's own parser.
+ */
+export function timestamptzToIso(text: string): string | Date {
+  const m = PG_UTC_TIMESTAMP.exec(text);
+  if (!m) return parseTimestamptz(text);
+  return `${m[1]}T${m[2]}.${`${m[3] ?? ''}000`.slice(0, 3)}Z`;
+}
+
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ && format !== 'binary'
+      ? timestamptzToIso
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
 const encodeParams = (params: readonly unknown[]) =>
   params.map((p) => (p instanceof Float32Array ? toPgvectorBinary(p) : p));
 
@@ -112,6 +134,7 @@ export function openPg(options: PgOptions): Executor {
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 5_000,
+    types: typeParsers,
     idleTimeoutMillis: 30_000,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
     // Awaited before the pool hands the new connection out, so no query runs without its session settings.

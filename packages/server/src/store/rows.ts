@@ -26,7 +26,12 @@ export interface ListingRow {
   last_seen_at: Date | string;
 }
 
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+// The pg executor already hands over the API's ISO string; PGlite gives a Date.
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const iso = (value: Date | string) =>
+  typeof value === 'string' && ISO_UTC.test(value)
+    ? value
+    : (value instanceof Date ? value : new Date(value)).toISOString();
 
 export function toListing(row: ListingRow): Listing {
   return {

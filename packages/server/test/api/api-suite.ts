@@ -98,7 +98,7 @@ export function defineApiSuite(backend: Backend): void {
             { dtype: 'fp32', fingerprint: fingerprintOf(getPreset('fixture', { dtype: 'fp32' })) },
           ],
         },
-        index: { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 100, distance: 'cosine' },
+        index: { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 64, distance: 'cosine' },
         limits: { maxK: 100, maxBatch: 500 },
         imageSearch: false,
       });

@@ -43,7 +43,7 @@ export interface Backend {
   cleanup(): Promise<void>;
 }
 
-const storeOptions = { fingerprint: MODEL, dim: DIM, hnsw: { m: 16, efConstruction: 64, efSearch: 100 } };
+const storeOptions = { fingerprint: MODEL, dim: DIM, hnsw: { m: 16, efConstruction: 64, efSearch: 64 } };
 
 /** The store suite's locations (temp dirs, fresh schemas, their cleanup), opened through `createStore`. */
 function apiBackend(locations: StoreBackend): Backend {
