@@ -120,8 +120,21 @@ export function decodeVector(input: VectorInput): Float32Array {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(bytes.length / width);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = dtype === 'float16' ? halfToFloat(view.getUint16(i * 2, true)) : view.getFloat32(i * 4, true);
+  if (dtype === 'float16') {
+    const table = halfTable();
+    for (let i = 0; i < out.length; i++) out[i] = table[view.getUint16(i * 2, true)] as number;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
   }
   return out;
+}
+
+let halves: Float32Array | undefined;
+/** Every float16 value as float32 (256 KB, built on first use): a server decodes one vector per search. */
+function halfTable(): Float32Array {
+  if (!halves) {
+    halves = new Float32Array(65_536);
+    for (let h = 0; h < 65_536; h++) halves[h] = halfToFloat(h);
+  }
+  return halves;
 }
