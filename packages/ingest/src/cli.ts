@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, type ConfigOverrides, DEFAULTS, loadConfig } from './config.js';
+import { formatSettingsHelp, LOG_LEVELS } from '@find-this-fit/sdk/config';
+import { ConfigError, type ConfigOverrides, DEFAULTS, ENV_SETTINGS, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { EXIT_CODES, formatSummary } from './pipeline/summary.js';
 import { createProgress } from './progress.js';
@@ -16,11 +17,12 @@ const COMMON_FLAGS = `
       --model-dir <dir>      model files for the preset the server announces
       --crawl-delay-ms <n>   pause between two requests to one host (default ${DEFAULTS.fetch.crawlDelayMs})
       --allow-loopback       let the fetcher reach 127.0.0.1/::1 (local fixture marketplace)
-      --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info)
+      --log-level <level>    ${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})
       --no-progress          no progress bar even on a terminal
   -h, --help                 this help
 
-Environment: FTF_INGEST_API_KEY (or FTF_API_KEY) — the server's secret key (required; never logged).`;
+Environment (keys are never logged):
+${formatSettingsHelp(ENV_SETTINGS, 20)}`;
 
 const HELP: Record<string, string> = {
   main: `ftf-ingest — keep a Find This Fit catalogue fresh from marketplaces, politely.
@@ -97,43 +99,23 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flags of every command that crawls (run, reembed, schedule). */
+const RUN_FLAGS = [
+  'config',
+  'server-url',
+  'state-dir',
+  'model-dir',
+  'crawl-delay-ms',
+  'allow-loopback',
+  'log-level',
+  'no-progress',
+  'help',
+];
+
 const ALLOWED: Record<string, string[]> = {
-  run: [
-    'config',
-    'server-url',
-    'state-dir',
-    'model-dir',
-    'crawl-delay-ms',
-    'allow-loopback',
-    'log-level',
-    'no-progress',
-    'help',
-  ],
-  reembed: [
-    'config',
-    'server-url',
-    'state-dir',
-    'model-dir',
-    'crawl-delay-ms',
-    'allow-loopback',
-    'log-level',
-    'no-progress',
-    'help',
-  ],
-  schedule: [
-    'config',
-    'server-url',
-    'state-dir',
-    'model-dir',
-    'crawl-delay-ms',
-    'allow-loopback',
-    'log-level',
-    'no-progress',
-    'help',
-    'cron',
-    'jitter-ms',
-    'run-now',
-  ],
+  run: RUN_FLAGS,
+  reembed: RUN_FLAGS,
+  schedule: [...RUN_FLAGS, 'cron', 'jitter-ms', 'run-now'],
   status: ['config', 'state-dir', 'json', 'help'],
   inspect: ['config', 'crawl-delay-ms', 'allow-loopback', 'log-level', 'json', 'currency', 'contact-url', 'help'],
 };

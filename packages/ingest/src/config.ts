@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import {
   ConfigError,
   LOG_LEVELS,
+  type LogLevel,
   readEnv,
   readSettings,
   type SettingsTable,
@@ -20,6 +21,7 @@ import {
   text,
 } from './config/parsers.js';
 import { readSource, type SourceConfig } from './config/sources.js';
+import type { AddressPolicy } from './fetcher/address-guard.js';
 import { DEFAULT_FETCHER_OPTIONS } from './fetcher/defaults.js';
 import { DEFAULT_CRON } from './scheduler.js';
 
@@ -33,25 +35,14 @@ export interface IngestConfig {
   stateDir: string;
   userAgent: { product: string; contactUrl: string };
   sources: SourceConfig[];
-  fetch: {
-    crawlDelayMs: number;
-    timeoutMs: number;
-    maxResponseBytes: number;
-    maxRedirects: number;
-    maxRetries: number;
-    backoffBaseMs: number;
-    backoffCapMs: number;
-    maxRetryAfterMs: number;
-    forbiddenThreshold: number;
-    allowPrivateAddresses: boolean;
-    allowLoopback: boolean;
-  };
+  /** The fetcher's tunables (defaults in `fetcher/defaults.ts`) and its address policy. */
+  fetch: { [K in keyof typeof DEFAULT_FETCHER_OPTIONS]: number } & AddressPolicy;
   images: { maxBytes: number; maxPixels: number; recheck: boolean };
   batch: { pageSize: number; embed: number; upsert: number };
   freshness: { removeAfterMissedRuns: number };
   schedule: { cron: string; jitterMs: number; timezone: string | undefined };
   threads: number | undefined;
-  logLevel: string;
+  logLevel: LogLevel;
 }
 
 /** Documented defaults (the settings table below and the CLI's help read them). */

@@ -5,7 +5,7 @@ import { PoliteFetcher } from './fetcher/polite-fetcher.js';
 import { type ReembedSummary, reembedAll } from './pipeline/reembed.js';
 import { RevalidatingFetcher } from './pipeline/revalidating-fetcher.js';
 import { type IngestProgress, runIngest } from './pipeline/run-ingest.js';
-import { loadServerModel } from './pipeline/server-model.js';
+import { loadServerModel, type ServerModel } from './pipeline/server-model.js';
 import type { RunSummary } from './pipeline/summary.js';
 import { depopSource } from './sources/depop.js';
 import { ebaySource } from './sources/ebay.js';
@@ -52,8 +52,24 @@ export interface RunHooks {
   signal?: AbortSignal;
 }
 
-/** Everything one `ftf-ingest run` does: model from the server, state, fetcher, the run, clean-up. */
-export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise<RunSummary> {
+/** What both commands work with: the client, the server's model in a worker, the state and the fetcher. */
+interface IngestResources {
+  client: FindThisFit;
+  model: ServerModel;
+  state: StateStore;
+  fetcher: PoliteFetcher;
+}
+
+/**
+ * Opens the client, the server's model (checked against the server), the state (locked) and the fetcher, runs
+ * `work`, and closes them again whatever happens — in the reverse order, the model worker included when the
+ * state cannot be opened (e.g. another run holds it).
+ */
+async function withIngestResources<T>(
+  config: IngestConfig,
+  hooks: RunHooks,
+  work: (resources: IngestResources) => Promise<T>,
+): Promise<T> {
   const client = buildClient(config);
   const model = await loadServerModel(client, {
     modelDir: config.modelDir,
@@ -68,9 +84,32 @@ export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise
     throw error;
   }
   const fetcher = buildFetcher(config, hooks.logger);
-  const bodies = new BodyStore(config.stateDir);
-  const sourceFetcher = new RevalidatingFetcher(fetcher, state, bodies);
   try {
+    return await work({ client, model, state, fetcher });
+  } finally {
+    state.close();
+    await fetcher.close();
+    await model.embedder.dispose();
+  }
+}
+
+/** The run and reembed options every command shares: batch sizes (capped by the server) and image limits. */
+function batchOptions(config: IngestConfig, model: ServerModel, hooks: RunHooks) {
+  return {
+    embedBatchSize: config.batch.embed,
+    upsertBatchSize: Math.min(config.batch.upsert, model.info.limits.maxBatch),
+    maxImageBytes: config.images.maxBytes,
+    maxImagePixels: config.images.maxPixels,
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  };
+}
+
+/** Everything one `ftf-ingest run` does: model from the server, state, fetcher, the run, clean-up. */
+export function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise<RunSummary> {
+  return withIngestResources(config, hooks, async ({ client, model, state, fetcher }) => {
+    const bodies = new BodyStore(config.stateDir);
+    const sourceFetcher = new RevalidatingFetcher(fetcher, state, bodies);
     const summary = await runIngest(
       {
         client,
@@ -83,58 +122,24 @@ export async function ingestOnce(config: IngestConfig, hooks: RunHooks): Promise
         logger: hooks.logger,
       },
       {
+        ...batchOptions(config, model, hooks),
         pageSize: config.batch.pageSize,
-        embedBatchSize: config.batch.embed,
-        upsertBatchSize: Math.min(config.batch.upsert, model.info.limits.maxBatch),
-        maxImageBytes: config.images.maxBytes,
-        maxImagePixels: config.images.maxPixels,
         removeAfterMissedRuns: config.freshness.removeAfterMissedRuns,
         recheckImages: config.images.recheck,
-        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
     );
     // Stored pages no URL points at any more (changed or gone): only after a whole run, never mid-way.
     if (state.run?.completed) bodies.prune(sourceFetcher.referencedBodies());
     return summary;
-  } finally {
-    state.close();
-    await fetcher.close();
-    await model.embedder.dispose();
-  }
+  });
 }
 
 /** `ftf-ingest reembed`: every stored listing whose vector is not from the server's model, resumably. */
-export async function reembedOnce(config: IngestConfig, hooks: RunHooks): Promise<ReembedSummary> {
-  const client = buildClient(config);
-  const model = await loadServerModel(client, {
-    modelDir: config.modelDir,
-    threads: config.threads,
-    batchSize: config.batch.embed,
-  });
-  let state: StateStore;
-  try {
-    state = StateStore.open(config.stateDir);
-  } catch (error) {
-    await model.embedder.dispose(); // e.g. another run holds the state: don't leave the worker running
-    throw error;
-  }
-  const fetcher = buildFetcher(config, hooks.logger);
-  try {
-    return await reembedAll(
+export function reembedOnce(config: IngestConfig, hooks: RunHooks): Promise<ReembedSummary> {
+  return withIngestResources(config, hooks, ({ client, model, state, fetcher }) =>
+    reembedAll(
       { client, embedder: model.embedder, fingerprint: model.fingerprint, fetcher, state, logger: hooks.logger },
-      {
-        embedBatchSize: config.batch.embed,
-        upsertBatchSize: Math.min(config.batch.upsert, model.info.limits.maxBatch),
-        maxImageBytes: config.images.maxBytes,
-        maxImagePixels: config.images.maxPixels,
-        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
-      },
-    );
-  } finally {
-    state.close();
-    await fetcher.close();
-    await model.embedder.dispose();
-  }
+      batchOptions(config, model, hooks),
+    ),
+  );
 }
