@@ -9,7 +9,7 @@ import { type Marketplace, renderListingImage, startFixtureMarketplace } from '.
 // The generated fixture model (vitest's global setup writes it): avg-pool to 8×8 + random projection, so it
 // sees colour and coarse layout, which is what the photos vary.
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const MODEL_DIR = resolve(REPO, process.env.FTF_MODELS_DIR ?? '.models', 'fixture');
+const MODEL_DIR = resolve(REPO, process.env.FTF_MODELS_ROOT ?? process.env.FTF_MODELS_DIR ?? '.models', 'fixture');
 
 let market: Marketplace;
 let embedder: Embedder;

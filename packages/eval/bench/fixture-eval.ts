@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../../..');
 const cli = join(root, 'packages/eval/dist/cli.js');
-const models = join(root, process.env.FTF_MODELS_DIR ?? '.models');
+const models = join(root, process.env.FTF_MODELS_ROOT ?? process.env.FTF_MODELS_DIR ?? '.models');
 const [count = '200', seed = '7'] = process.argv.slice(2);
 
 const run = (args: string[]) => {

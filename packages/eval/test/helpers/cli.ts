@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const CLI = resolve(REPO_ROOT, 'packages/eval/dist/cli.js');
-export const MODELS_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_DIR ?? '.models');
+export const MODELS_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_ROOT ?? process.env.FTF_MODELS_DIR ?? '.models');
 
 export interface CliResult {
   code: number | null;
