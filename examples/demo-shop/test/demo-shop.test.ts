@@ -1,8 +1,8 @@
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
-import { MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
-import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
 import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../../../packages/widget/test/helpers/widget-page.js';
 import { startDemoShop } from '../server.js';

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { FindThisFit } from '@find-this-fit/sdk';
 import { createEmbedder } from '@find-this-fit/sdk/embedder';
 import { loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
+import { cropAndReencode, encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir } from '@find-this-fit/testing/paths';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cropAndReencode, encode, syntheticPhoto } from '../../../packages/sdk/test/helpers/images.js';
-import { fixtureDir } from '../../../packages/sdk/test/helpers/paths.js';
 
 const run = promisify(execFile);
 const SCRIPT = resolve(import.meta.dirname, '../search-by-image.mjs');

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../packages/sdk/test/helpers/chromium.js';
-import { MODELS_DIR } from '../../../packages/sdk/test/helpers/paths.js';
-import { type StaticServer, serveStatic } from '../../../packages/sdk/test/helpers/static-server.js';
-import { nearDuplicate } from '../../../packages/widget/test/helpers/photos.js';
 import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 
 const APP_DIR = resolve(import.meta.dirname, '..');

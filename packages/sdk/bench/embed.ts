@@ -10,16 +10,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium, launchChromiumWebGpu } from '@find-this-fit/testing/chromium';
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser } from 'playwright-core';
 import { copyOrtWasmAssets } from '../src/cli/ort-assets.js';
 import { createEmbedder, type ModelPreset, PRESETS } from '../src/embedder/index.js';
 import type { RandomVitArch } from '../src/fixture/index.js';
-import { buildTestPage } from '../test/helpers/build-page.js';
-import { launchChromium, launchChromiumWebGpu } from '../test/helpers/chromium.js';
-import { encode, syntheticPhoto } from '../test/helpers/images.js';
-import { MODELS_DIR } from '../test/helpers/paths.js';
 import { ensureRandomVit, onRandomVit, REAL_BY_ARCH } from '../test/helpers/random-vit.js';
-import { serveStatic } from '../test/helpers/static-server.js';
 
 const { values } = parseArgs({
   options: {

@@ -10,11 +10,11 @@ import { generateCatalogue, renderListingImage } from '@find-this-fit/example-fi
 import { FindThisFit, fingerprintOf, getPreset } from '@find-this-fit/sdk';
 import { writeRandomVit } from '@find-this-fit/sdk/fixture';
 import { createLogger, loadConfig, startServer } from '@find-this-fit/server';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { upscaled } from '@find-this-fit/testing/photos';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../../sdk/test/helpers/chromium.js';
-import { MODELS_DIR } from '../../sdk/test/helpers/paths.js';
 import type { FtfResultsDetail } from '../src/events.js';
-import { upscaled } from '../test/helpers/photos.js';
 import { PUBLISHABLE, SECRET, serveShopPage } from '../test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../test/helpers/widget-page.js';
 

@@ -1,8 +1,8 @@
 // pnpm screenshots — the widget in headless Chromium on a phone and a desktop viewport, light and dark, after a
 // real search (fixture model, fixture marketplace photos), written to docs/ for the READMEs.
 import { resolve } from 'node:path';
-import { launchChromium } from '../../sdk/test/helpers/chromium.js';
-import { nearDuplicate, sideBySide } from '../test/helpers/photos.js';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { nearDuplicate, sideBySide } from '@find-this-fit/testing/photos';
 import { startWidgetEnv, WIDGET_DIR } from '../test/helpers/widget-env.js';
 import { choosePhoto, DESKTOP, events, nextEvent, openWidget, PHONE, widget } from '../test/helpers/widget-page.js';
 

@@ -1,15 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { fixtureDir, MODELS_DIR } from '@find-this-fit/testing/paths';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOrtWasmAssets } from '../../src/cli/ort-assets.js';
 import { cosineSimilarity, createEmbedder } from '../../src/embedder/index.js';
 import { COLOUR_WORDS } from '../../src/fixture/index.js';
-import { buildTestPage } from '../helpers/build-page.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { fixtureDir, MODELS_DIR } from '../helpers/paths.js';
-import { type StaticServer, serveStatic } from '../helpers/static-server.js';
 
 // A shop serves its page, and a CDN (another origin, CORS on) serves the model folders. transformers.js 4.3 skips
 // its existence check for tokenizer files under a local path that is a URL, so text search used to fail there.

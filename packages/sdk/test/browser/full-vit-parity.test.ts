@@ -1,16 +1,16 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium, launchChromiumWebGpu } from '@find-this-fit/testing/chromium';
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOrtWasmAssets } from '../../src/cli/ort-assets.js';
 import { cosineSimilarity, createEmbedder, type ModelDtype, PRESETS } from '../../src/embedder/index.js';
-import { buildTestPage } from '../helpers/build-page.js';
-import { launchChromium, launchChromiumWebGpu } from '../helpers/chromium.js';
-import { encode, syntheticPhoto } from '../helpers/images.js';
-import { MODELS_DIR } from '../helpers/paths.js';
 import { ensureRandomVit, onRandomVit } from '../helpers/random-vit.js';
-import { type StaticServer, serveStatic } from '../helpers/static-server.js';
 
 // Browser ↔ Node parity on the default preset's real architecture: the full-size random ViT-B/16 (SigLIP,
 // 768-d, 12 layers) under the fashion-siglip contract. WASM runs in every test run; WebGPU on SwiftShader

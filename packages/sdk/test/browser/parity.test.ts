@@ -1,15 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir, MODELS_DIR } from '@find-this-fit/testing/paths';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOrtWasmAssets } from '../../src/cli/ort-assets.js';
 import { cosineSimilarity, createEmbedder } from '../../src/embedder/index.js';
-import { buildTestPage } from '../helpers/build-page.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { encode, syntheticPhoto } from '../helpers/images.js';
-import { fixtureDir, MODELS_DIR } from '../helpers/paths.js';
-import { type StaticServer, serveStatic } from '../helpers/static-server.js';
 
 // The guard for the model contract: the browser (onnxruntime-web WASM, canvas decoding and resizing)
 // and Node (onnxruntime-node, sharp) must turn the same photo into the same vector.

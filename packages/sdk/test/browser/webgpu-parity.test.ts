@@ -1,15 +1,15 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromiumWebGpu } from '@find-this-fit/testing/chromium';
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir, MODELS_DIR } from '@find-this-fit/testing/paths';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOrtWasmAssets } from '../../src/cli/ort-assets.js';
 import { cosineSimilarity, createEmbedder, fingerprintOf, getPreset } from '../../src/embedder/index.js';
-import { buildTestPage } from '../helpers/build-page.js';
-import { launchChromiumWebGpu } from '../helpers/chromium.js';
-import { encode, syntheticPhoto } from '../helpers/images.js';
-import { fixtureDir, MODELS_DIR } from '../helpers/paths.js';
-import { type StaticServer, serveStatic } from '../helpers/static-server.js';
 
 // The WebGPU code path, for real: Chromium's WebGPU on SwiftShader (Vulkan emulated on the CPU) must turn the
 // same photos into the vectors Node makes for the index. Correctness only — SwiftShader says nothing about speed.

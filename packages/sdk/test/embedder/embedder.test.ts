@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir } from '@find-this-fit/testing/paths';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cosineSimilarity,
@@ -14,8 +16,6 @@ import {
   type ModelProgress,
 } from '../../src/embedder/index.js';
 import { COLOUR_WORDS } from '../../src/fixture/index.js';
-import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '../helpers/images.js';
-import { fixtureDir } from '../helpers/paths.js';
 
 const photos = Array.from({ length: 20 }, (_, i) => syntheticPhoto(1000 + i));
 let q8: Embedder;

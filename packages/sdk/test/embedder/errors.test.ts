@@ -1,6 +1,8 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir } from '@find-this-fit/testing/paths';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEmbedder,
@@ -15,8 +17,6 @@ import {
   UnknownPresetError,
   UnreadableImageError,
 } from '../../src/embedder/index.js';
-import { encode, syntheticPhoto } from '../helpers/images.js';
-import { fixtureDir } from '../helpers/paths.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
 import { type FixtureDtype, type RandomVitArch, writeRandomVit } from '../../src/fixture/index.js';
 import { FIXTURE_GENERATOR_REVISION, type ModelPreset, PRESETS } from '../../src/model/index.js';
-import { MODELS_DIR } from './paths.js';
 
 /** The architecture a preset runs: what the random ViT of the same family, dimension and input size is. */
 export function archOf(preset: ModelPreset): RandomVitArch {

@@ -2,12 +2,13 @@
 // only if the two give the same vectors for the same photos (cosine ≥ 0.99), measured on the full-size random ViT
 // of the preset's architecture (its real layer count and widths; random weights spread activations at least as
 // widely as trained ones). Add a dtype to a preset and this test decides whether it stays.
+
+import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir } from '@find-this-fit/testing/paths';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, createEmbedder } from '../../src/embedder/index.js';
 import type { RandomVitArch } from '../../src/fixture/index.js';
 import { acceptedDtypes, type ModelDtype, PRESETS, REAL_PRESETS } from '../../src/model/index.js';
-import { encode, syntheticPhoto } from '../helpers/images.js';
-import { fixtureDir } from '../helpers/paths.js';
 import { archOf, ensureRandomVit, onRandomVit, REAL_BY_ARCH } from '../helpers/random-vit.js';
 
 const PHOTOS = 6;

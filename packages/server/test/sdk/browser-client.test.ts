@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FindThisFit } from '@find-this-fit/sdk';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type {} from '../../../sdk/test/browser/page/main.js'; // window.ftf
-import { buildTestPage } from '../../../sdk/test/helpers/build-page.js';
-import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
-import { type StaticServer, serveStatic } from '../../../sdk/test/helpers/static-server.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { DIM, MODEL, PUBLISHABLE, SECRET, serve, type TestServer, testConfig, vec } from '../api/harness.js';

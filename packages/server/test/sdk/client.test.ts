@@ -15,10 +15,10 @@ import {
 } from '@find-this-fit/sdk';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
 import { COLOUR_WORDS } from '@find-this-fit/sdk/fixture';
+import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '@find-this-fit/testing/images';
+import { fixtureDir } from '@find-this-fit/testing/paths';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '../../../sdk/test/helpers/images.js';
-import { fixtureDir } from '../../../sdk/test/helpers/paths.js';
 import { createApp } from '../../src/app.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
+import { buildTestPage } from '@find-this-fit/testing/build-page';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestPage } from '../../../sdk/test/helpers/build-page.js';
-import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
-import { type StaticServer, serveStatic } from '../../../sdk/test/helpers/static-server.js';
 import { createNativeHost } from './native-host.js';
 import { example, exampleFiles, invalidExamples, REQUEST_DEFS, schemaErrors } from './protocol.js';
 

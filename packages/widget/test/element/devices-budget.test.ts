@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
 import type { FtfResultsDetail } from '../../src/events.js';
-import { nearDuplicate } from '../helpers/photos.js';
 import { DIST_DIR, PUBLISHABLE, startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, events, nextEvent, openWidget, setAttributes, widget } from '../helpers/widget-page.js';
 

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
 import type { FtfErrorDetail, FtfResultsDetail } from '../../src/events.js';
-import { nearDuplicate } from '../helpers/photos.js';
 import { type FaultProxy, startFaultProxy, startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, events, nextEvent, openWidget, PHONE, widget } from '../helpers/widget-page.js';
 

@@ -1,8 +1,8 @@
+import { launchChromium } from '@find-this-fit/testing/chromium';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../sdk/test/helpers/chromium.js';
 import { safeAppUrl, safeWebUrl } from '../../src/internal/safe-url.js';
-import { nearDuplicate } from '../helpers/photos.js';
 import { fixtureEmbedder, startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, openWidget, widget } from '../helpers/widget-page.js';
 

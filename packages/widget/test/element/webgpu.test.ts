@@ -1,12 +1,12 @@
 import { fingerprintOf, getPreset } from '@find-this-fit/sdk';
+import { launchChromiumWebGpu } from '@find-this-fit/testing/chromium';
+import { MODELS_DIR } from '@find-this-fit/testing/paths';
+import { nearDuplicate } from '@find-this-fit/testing/photos';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLOUR_WORDS } from '../../../sdk/src/fixture/colours.js';
-import { launchChromiumWebGpu } from '../../../sdk/test/helpers/chromium.js';
-import { MODELS_DIR } from '../../../sdk/test/helpers/paths.js';
-import { type StaticServer, serveStatic } from '../../../sdk/test/helpers/static-server.js';
 import type { FtfModelProgressDetail, FtfResultsDetail } from '../../src/events.js';
-import { nearDuplicate } from '../helpers/photos.js';
 import { startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, events, nextEvent, openWidget, widget } from '../helpers/widget-page.js';
 

@@ -12,8 +12,8 @@ import {
 import { FindThisFit, type ListingUpsert } from '@find-this-fit/sdk';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
 import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
-import { fixtureDir, MODELS_DIR } from '../../../sdk/test/helpers/paths.js';
-import { type StaticServer, serveStatic } from '../../../sdk/test/helpers/static-server.js';
+import { fixtureDir, MODELS_DIR } from '@find-this-fit/testing/paths';
+import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 
 export const WIDGET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_DIR = join(WIDGET_DIR, 'dist');

@@ -1,16 +1,5 @@
 import sharp from 'sharp';
-
-/** Small seeded PRNG (mulberry32) so test photos are the same on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random.js';
 
 export interface RawPhoto {
   width: number;
@@ -24,7 +13,7 @@ export interface RawPhoto {
  * (ellipses and rectangles) and mild noise. Different seeds give unrelated photos.
  */
 export function syntheticPhoto(seed: number, width = 320, height = 400): RawPhoto {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const colour = () => [rand() * 255, rand() * 255, rand() * 255] as const;
   const top = colour();
   const bottom = colour();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const MODELS_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_DIR ?? '.models');
 
 /** The generated fixture model folder; `pnpm test` generates it first (vitest global setup). */
