@@ -57,7 +57,7 @@ export function createApp(options: AppOptions): FindThisFitApp {
     proxy: config.trustProxy > 0,
     ...(config.trustProxy > 0 ? { maxIpsCount: config.trustProxy } : {}),
   }) as FindThisFitApp;
-  const metrics = createMetrics(store);
+  const metrics = createMetrics(store, config.hnsw);
   const embedder: ImageEmbedder = createImageEmbedder(config, options.embedder);
   const schemas = buildSchemas(config.limits, config.appUrlSchemes);
   const imageWork = new WorkQueue(config.limits.imageConcurrency, config.limits.imageQueueMax, 'image searches');

@@ -196,3 +196,7 @@ export const postgresUrlList = z
   });
 
 export const logLevel = z.string().trim().optional().default('info').pipe(z.enum(LOG_LEVELS));
+
+/** One of a fixed list of words, case-insensitive. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.string().trim().toLowerCase().optional().default(fallback).pipe(z.enum(values));

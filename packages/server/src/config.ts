@@ -14,6 +14,7 @@ import {
   int,
   keyList,
   logLevel,
+  oneOf,
   optionalInt,
   optionalText,
   type PublishableKey,
@@ -23,6 +24,8 @@ import {
   text,
   trustProxy,
 } from './config-parsers.js';
+
+import { VECTOR_TYPES, type VectorType } from './store/types.js';
 
 export { ConfigError, type LogLevel, type PublishableKey };
 
@@ -68,7 +71,7 @@ export interface Config {
     maxK: number;
     maxBatch: number;
   };
-  hnsw: { m: number; efConstruction: number; efSearch: number };
+  hnsw: { m: number; efConstruction: number; efSearch: number; vectorType: VectorType };
   poolSize?: number;
   statementTimeoutMs?: number;
   /** Queries allowed to wait for the database before new ones get 503 + Retry-After. */
@@ -152,6 +155,10 @@ export const SETTINGS = {
     schema: int(1, 1000, 64),
     doc: 'HNSW search candidate list (64: recall@20 0.989 at 100k × 768; raise for recall, lower for speed)',
   },
+  FTF_INDEX_VECTOR_TYPE: {
+    schema: oneOf(VECTOR_TYPES, 'vector'),
+    doc: 'what the HNSW index stores: vector (float32) or halfvec (float16, half the memory, for an index that outgrows RAM)',
+  },
   FTF_POOL_SIZE: { schema: optionalInt(1, 1000), defaultDoc: '10', doc: 'PostgreSQL pool size' },
   FTF_STATEMENT_TIMEOUT_MS: {
     schema: optionalInt(1, 3_600_000),
@@ -233,7 +240,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxK: e.FTF_MAX_K,
       maxBatch: e.FTF_MAX_BATCH,
     },
-    hnsw: { m: e.FTF_HNSW_M, efConstruction: e.FTF_HNSW_EF_CONSTRUCTION, efSearch: e.FTF_HNSW_EF_SEARCH },
+    hnsw: {
+      m: e.FTF_HNSW_M,
+      efConstruction: e.FTF_HNSW_EF_CONSTRUCTION,
+      efSearch: e.FTF_HNSW_EF_SEARCH,
+      vectorType: e.FTF_INDEX_VECTOR_TYPE,
+    },
     queryQueueMax: e.FTF_QUERY_QUEUE_MAX,
     logLevel: e.FTF_LOG_LEVEL,
     shutdownTimeoutMs: e.FTF_SHUTDOWN_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from './store/types.js';
+import type { HnswParams, Store } from './store/types.js';
 
 /** Prometheus metrics of one app. A registry per app (not prom-client's global) so apps never share series. */
 export interface AppMetrics {
@@ -10,7 +10,7 @@ export interface AppMetrics {
   searchResults: Histogram<'endpoint'>;
 }
 
-export function createMetrics(store: Store): AppMetrics {
+export function createMetrics(store: Store, index?: HnswParams): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ftf_' });
   const requests = new Counter({
@@ -53,6 +53,24 @@ export function createMetrics(store: Store): AppMetrics {
       }
     },
   });
+  if (index) {
+    // Info-style series: the index settings as labels, so dashboards can show which are in force.
+    new Gauge({
+      name: 'ftf_index_info',
+      help: 'The HNSW index settings in force (value 1; settings as labels).',
+      labelNames: ['kind', 'vector_type', 'm', 'ef_construction', 'ef_search'] as const,
+      registers: [registry],
+    }).set(
+      {
+        kind: 'hnsw',
+        vector_type: index.vectorType ?? 'vector',
+        m: String(index.m),
+        ef_construction: String(index.efConstruction),
+        ef_search: String(index.efSearch),
+      },
+      1,
+    );
+  }
   if (store.health().replicas) replicaMetrics(registry, store);
   return { registry, requests, requestDuration, searchDuration, searchResults };
 }

@@ -190,6 +190,7 @@ export const responseSchemas = {
       m: z.number().int(),
       efConstruction: z.number().int(),
       efSearch: z.number().int(),
+      vectorType: z.enum(['vector', 'halfvec']).optional(),
       distance: z.literal('cosine'),
     }),
     limits: z.object({

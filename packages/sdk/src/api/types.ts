@@ -109,7 +109,15 @@ export interface InfoResponse {
   version: string;
   model: ModelInfo;
   items: { active: number; total: number };
-  index: { kind: 'hnsw'; m: number; efConstruction: number; efSearch: number; distance: 'cosine' };
+  index: {
+    kind: 'hnsw';
+    m: number;
+    efConstruction: number;
+    efSearch: number;
+    /** What the index stores: float32 `vector` or float16 `halfvec` (servers before 0.2 omit it: `vector`). */
+    vectorType?: 'vector' | 'halfvec';
+    distance: 'cosine';
+  };
   limits: { maxK: number; maxBatch: number; maxVectorBodyBytes: number; maxImageBytes: number; maxImagePixels: number };
   /** Whether `POST /v1/search/image` is available (the server can embed). */
   imageSearch: boolean;

@@ -1,6 +1,6 @@
 import { StoreError } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { checkIndexModel, migrate } from './migrations.js';
+import { checkIndexModel, ensureIndexVectorType, migrate } from './migrations.js';
 import { openPg } from './pg-executor.js';
 import { openPGlite } from './pglite-executor.js';
 import type { ShedEvent } from './query-queue.js';
@@ -184,6 +184,7 @@ export async function openSqlStore(options: CreateStoreOptions): Promise<SqlStor
       config,
       isPg ? `schema ${schema} of DATABASE_URL` : `data directory ${options.dataDir}`,
     );
+    await ensureIndexVectorType(executor, config, (obj, msg) => options.logger?.info(obj, msg));
     if (applied.length > 0)
       options.logger?.info({ migrations: applied, backend: executor.kind }, 'store migrations applied');
     return new SqlStore(executor, config);

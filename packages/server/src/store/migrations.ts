@@ -1,7 +1,8 @@
 import { CONDITIONS, STATUSES } from './conditions.js';
 import { StoreError } from './errors.js';
 import type { Executor, Queryable } from './executor.js';
-import type { StoreConfig } from './types.js';
+import { hnswIndexTarget } from './search-sql.js';
+import type { StoreConfig, VectorType } from './types.js';
 
 export interface MigrationContext {
   config: StoreConfig;
@@ -160,4 +161,42 @@ export async function checkIndexModel(db: Queryable, config: StoreConfig, where:
       },
     );
   }
+}
+
+/** Catalogues this small get their index rebuilt at start-up when the vector type changes (seconds, not minutes). */
+export const REBUILD_AT_START_MAX_ROWS = 10_000;
+
+/**
+ * Makes the HNSW index match the configured vector type (FTF_INDEX_VECTOR_TYPE). A small catalogue is
+ * re-indexed in one transaction; a larger one is refused with the online recipe instead, because a build of
+ * minutes inside start-up would hold the table and trip health checks into a restart loop that never finishes.
+ */
+export async function ensureIndexVectorType(
+  db: Executor,
+  config: StoreConfig,
+  log?: (obj: object, msg: string) => void,
+): Promise<void> {
+  const wanted: VectorType = config.hnsw.vectorType ?? 'vector';
+  const [row] = await db.query<{ def: string | null; n: number }>(
+    `SELECT pg_get_indexdef(to_regclass('${HNSW_INDEX}')) AS def, (SELECT count(*) FROM listings)::float8 AS n`,
+  );
+  const current: VectorType = row?.def?.includes('halfvec_cosine_ops') ? 'halfvec' : 'vector';
+  if (row?.def && current === wanted) return;
+  const rows = Number(row?.n ?? 0);
+  const create = `CREATE INDEX ${HNSW_INDEX} ON listings USING hnsw ${hnswIndexTarget(wanted, config.dim)} WITH (m = ${config.hnsw.m}, ef_construction = ${config.hnsw.efConstruction})`;
+  if (rows > REBUILD_AT_START_MAX_ROWS) {
+    throw new StoreError(
+      'invalid_config',
+      `the HNSW index is built over ${current} but FTF_INDEX_VECTOR_TYPE is ${wanted}; with ${rows} rows it is not ` +
+        'rebuilt at start-up. Rebuild it online (DEPLOYMENT.md, "Index vector type"): ' +
+        `${create.replace(`INDEX ${HNSW_INDEX}`, `INDEX CONCURRENTLY ${HNSW_INDEX}_new`)}; ` +
+        `DROP INDEX CONCURRENTLY ${HNSW_INDEX}; ALTER INDEX ${HNSW_INDEX}_new RENAME TO ${HNSW_INDEX}`,
+    );
+  }
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL statement_timeout = 0');
+    await tx.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
+    await tx.query(create);
+  });
+  log?.({ from: current, to: wanted, rows }, 'HNSW index rebuilt for FTF_INDEX_VECTOR_TYPE');
 }

@@ -1,11 +1,27 @@
 import { isListingId } from './identifiers.js';
 import { LISTING_COLUMNS } from './rows.js';
-import type { SearchQuery } from './types.js';
+import type { SearchQuery, VectorType } from './types.js';
 
 export interface Statement {
   text: string;
   /** A Float32Array is a query vector: each executor encodes it for its driver (binary on pg, text on PGlite). */
   params: unknown[];
+}
+
+/** What the HNSW index is built over: the ORDER BY must be the very expression it indexes. */
+export type IndexShape = { vectorType: 'vector' } | { vectorType: VectorType; dim: number };
+
+function distanceSql(index: IndexShape): string {
+  if (index.vectorType === 'vector') return 'embedding <=> $1::vector';
+  const dim = Math.trunc((index as { dim: number }).dim);
+  return `embedding::halfvec(${dim}) <=> $1::vector::halfvec(${dim})`;
+}
+
+/** The HNSW index's expression and operator class for a vector type (migration 1 made the `vector` one). */
+export function hnswIndexTarget(vectorType: VectorType, dim: number): string {
+  return vectorType === 'vector'
+    ? '(embedding vector_cosine_ops)'
+    : `((embedding::halfvec(${Math.trunc(dim)})) halfvec_cosine_ops)`;
 }
 
 const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
@@ -15,10 +31,10 @@ const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
  * hnsw.iterative_scan the index keeps scanning until LIMIT rows pass the WHERE); `exact` orders by an
  * expression the index cannot serve, which forces an exact scan without a transaction.
  */
-export function buildSearch(query: SearchQuery): Statement {
+export function buildSearch(query: SearchQuery, index: IndexShape = { vectorType: 'vector' }): Statement {
   const params: unknown[] = [query.vector];
   const add = (value: unknown) => `$${params.push(value)}`;
-  const distance = 'embedding <=> $1::vector';
+  const distance = distanceSql(index);
   const where: string[] = [];
   const f = query.filters;
 

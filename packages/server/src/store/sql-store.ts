@@ -85,7 +85,10 @@ export class SqlStore implements Store {
   }
 
   search(query: SearchQuery): Promise<StoreHit[]> {
-    const { text, params } = buildSearch(query);
+    const { text, params } = buildSearch(query, {
+      vectorType: this.config.hnsw.vectorType ?? 'vector',
+      dim: this.config.dim,
+    });
     return this.#run(async () => {
       const rows = await this.executor.query<ListingRow & { distance: number; embedding?: string }>(text, params);
       const hits: StoreHit[] = [];

@@ -19,7 +19,15 @@ export interface HnswParams {
   efConstruction: number;
   /** Candidate list size while searching (pgvector default 40). */
   efSearch: number;
+  /**
+   * What the index stores: `vector` (float32, the default) or `halfvec` (float16: half the index's memory, for a
+   * catalogue whose index outgrows RAM; the table keeps float32). Default `vector`.
+   */
+  vectorType?: VectorType;
 }
+
+export const VECTOR_TYPES = ['vector', 'halfvec'] as const;
+export type VectorType = (typeof VECTOR_TYPES)[number];
 
 export interface StoreConfig {
   /** Model fingerprint every stored vector carries; the store refuses to open an index of another model. */

@@ -98,7 +98,7 @@ export function defineApiSuite(backend: Backend): void {
             { dtype: 'fp32', fingerprint: fingerprintOf(getPreset('fixture', { dtype: 'fp32' })) },
           ],
         },
-        index: { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 64, distance: 'cosine' },
+        index: { kind: 'hnsw', m: 16, efConstruction: 64, efSearch: 64, vectorType: 'vector', distance: 'cosine' },
         limits: { maxK: 100, maxBatch: 500 },
         imageSearch: false,
       });
@@ -454,6 +454,9 @@ export function defineApiSuite(backend: Backend): void {
       expect(metrics.text).toContain('ftf_search_results_bucket');
       expect(metrics.text).toMatch(
         new RegExp(`ftf_store_connections\\{backend="${backend.name}",state="total"\\} \\d`),
+      );
+      expect(metrics.text).toContain(
+        'ftf_index_info{kind="hnsw",vector_type="vector",m="16",ef_construction="64",ef_search="64"} 1',
       );
     });
 

@@ -19,12 +19,17 @@ describe('loadConfig', () => {
         maxK: 100,
         maxBatch: 500,
       },
-      hnsw: { m: 16, efConstruction: 64, efSearch: 64 },
+      hnsw: { m: 16, efConstruction: 64, efSearch: 64, vectorType: 'vector' },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });
     expect(c.model.preset.name).toBe('fashion-siglip');
     expect(c.databaseUrl).toBeUndefined();
+  });
+
+  it('reads the index vector type in any case and refuses others', () => {
+    expect(loadConfig({ FTF_OPEN: 'true', FTF_INDEX_VECTOR_TYPE: ' HalfVec ' }).hnsw.vectorType).toBe('halfvec');
+    expect(() => loadConfig({ FTF_OPEN: 'true', FTF_INDEX_VECTOR_TYPE: 'float8' })).toThrow(/FTF_INDEX_VECTOR_TYPE/);
   });
 
   it('parses keys, publishable origins and CORS origins', () => {

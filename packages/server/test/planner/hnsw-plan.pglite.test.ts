@@ -3,3 +3,4 @@ import { planSizes } from './hnsw-plan.js';
 import { definePlanSuite } from './plan-suite.js';
 
 definePlanSuite(pgliteBackend(), planSizes('pglite'));
+definePlanSuite(pgliteBackend(), [1_000], 'halfvec');

@@ -1,6 +1,7 @@
 import { seededRandom } from '../../bench/synthetic.js';
 import { buildSearch } from '../../src/store/search-sql.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
+import type { VectorType } from '../../src/store/types.js';
 import { randomUnit } from '../store/fixtures.js';
 
 export const PLAN_DIM = 768;
@@ -22,7 +23,9 @@ export async function growTo(store: SqlStore, rows: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SET LOCAL statement_timeout = 0');
     await tx.query("SET LOCAL maintenance_work_mem = '512MB'");
-    const [index] = await tx.query<{ def: string }>("SELECT pg_get_indexdef('listings_embedding_hnsw'::regclass) AS def");
+    const [index] = await tx.query<{ def: string }>(
+      "SELECT pg_get_indexdef('listings_embedding_hnsw'::regclass) AS def",
+    );
     const def = index?.def as string;
     const m = Number(/\bm\s*=\s*'?(\d+)/.exec(def)?.[1]);
     await tx.query('DROP INDEX listings_embedding_hnsw');
@@ -42,9 +45,10 @@ export async function growTo(store: SqlStore, rows: number): Promise<void> {
  * The plan of the server's own search statement (k = 20 asks the store for 21) at each ef_search, under the
  * store's session settings. SET LOCAL in a transaction: on a pool, a plain SET could land on another connection.
  */
-export async function plansByEf(store: SqlStore): Promise<Map<number, string>> {
+export async function plansByEf(store: SqlStore, vectorType: VectorType = 'vector'): Promise<Map<number, string>> {
   const random = seededRandom(3);
-  const { text, params } = buildSearch({ vector: randomUnit(PLAN_DIM, random), k: 21, filters: {} });
+  const query = { vector: randomUnit(PLAN_DIM, random), k: 21, filters: {} };
+  const { text, params } = buildSearch(query, { vectorType, dim: PLAN_DIM });
   const plans = new Map<number, string>();
   for (const ef of EF_SEARCH) {
     const rows = await store.executor.transaction(async (tx) => {

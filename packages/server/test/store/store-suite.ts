@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusteredVectors, meanRecall, seededRandom } from '../../bench/synthetic.js';
 import { nextSearchAfter, StoreError } from '../../src/store/index.js';
+import { REBUILD_AT_START_MAX_ROWS } from '../../src/store/migrations.js';
+import { buildSearch } from '../../src/store/search-sql.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import type { SearchAfter, SearchQuery, StoreHit } from '../../src/store/types.js';
 import { type Backend, config } from './backends.js';
@@ -407,6 +409,76 @@ export function defineStoreSuite(backend: Backend) {
       } finally {
         await store.close();
       }
+    });
+  });
+
+  describe(`${backend.name}: halfvec index (FTF_INDEX_VECTOR_TYPE)`, () => {
+    const indexDef = async (store: SqlStore) =>
+      (
+        await store.executor.query<{ def: string }>(
+          "SELECT pg_get_indexdef('listings_embedding_hnsw'::regclass) AS def",
+        )
+      )[0]?.def ?? '';
+    const halfvec = (hnsw = config().hnsw) => ({
+      ...config({ dim: DIM }),
+      hnsw: { ...hnsw, vectorType: 'halfvec' as const },
+    });
+
+    it('switches a small index to halfvec at start-up, searches through it, and back', async () => {
+      const location = backend.newLocation();
+      let store = await backend.open(location, config({ dim: DIM }));
+      const random = seededRandom(21);
+      const vectors = Array.from({ length: 40 }, () => randomUnit(DIM, random));
+      await store.upsert(vectors.map((v, i) => item(v, { externalId: `h${i}` })));
+      const query = { vector: randomUnit(DIM, random), k: 10, filters: {} };
+      const before = await store.search(query);
+      expect(await indexDef(store)).toContain('vector_cosine_ops');
+      await store.close();
+
+      store = await backend.open(location, halfvec());
+      try {
+        expect(await indexDef(store)).toContain('halfvec_cosine_ops');
+        const after = await store.search(query);
+        // float16 moves scores in the 4th digit; the order of well-spread random vectors holds.
+        expect(ids(after)).toEqual(ids(before));
+        for (const [i, hit] of after.entries()) expect(hit.score).toBeCloseTo(before[i]?.score as number, 2);
+        const { text, params } = buildSearch(query, { vectorType: 'halfvec', dim: DIM });
+        // 40 rows: only with sorting priced out does the planner show that the statement can use the index.
+        await store.executor.query('SET enable_sort = off');
+        const plan = await store.executor.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+        await store.executor.query('RESET enable_sort');
+        expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('listings_embedding_hnsw');
+      } finally {
+        await store.close();
+      }
+      store = await backend.open(location, config({ dim: DIM }));
+      expect(await indexDef(store)).toContain('vector_cosine_ops');
+      await store.close();
+    });
+
+    it('refuses to rebuild a large index at start-up and names the online recipe', async () => {
+      const location = backend.newLocation();
+      const store = await backend.open(location, config({ dim: DIM }));
+      await store.executor.query('DROP INDEX listings_embedding_hnsw');
+      await store.executor.query(
+        `INSERT INTO listings (source, external_id, title, url, image_url, model, embedding)
+         SELECT 'depop', 'r' || g, 't', 'https://example.com/' || g, 'https://example.com/i' || g, 'm',
+                (SELECT array_agg(random()::real) FROM generate_series(1, ${DIM}) WHERE g > 0)::vector
+         FROM generate_series(1, $1::int) AS g`,
+        [REBUILD_AT_START_MAX_ROWS + 1],
+      );
+      await store.executor.query(
+        'CREATE INDEX listings_embedding_hnsw ON listings USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
+      );
+      await store.close();
+      const error = await expectStoreError(backend.open(location, halfvec()), 'invalid_config');
+      expect(error.message).toContain('FTF_INDEX_VECTOR_TYPE is halfvec');
+      expect(error.message).toContain('CREATE INDEX CONCURRENTLY listings_embedding_hnsw_new');
+      // Nothing changed: the vector index is still there and the store opens as before.
+      const again = await backend.open(location, config({ dim: DIM }));
+      expect(await indexDef(again)).toContain('vector_cosine_ops');
+      expect((await again.counts()).total).toBe(REBUILD_AT_START_MAX_ROWS + 1);
+      await again.close();
     });
   });
 }
