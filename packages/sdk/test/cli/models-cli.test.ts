@@ -5,10 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbedder, DimensionMismatchError, fingerprintOf, getPreset, PRESETS } from '../../src/embedder/index.js';
 import { encode, syntheticPhoto } from '@find-this-fit/testing/images';
 import { fixtureDir, REPO_ROOT } from '@find-this-fit/testing/paths';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbedder, DimensionMismatchError, fingerprintOf, getPreset, PRESETS } from '../../src/embedder/index.js';
 
 // Runs the built bin, as a user does (`pnpm test` builds first).
 const BIN = resolve(REPO_ROOT, 'packages/sdk/dist/cli/models.js');
