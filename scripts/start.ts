@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoShop } from '@find-this-fit/example-demo-shop';
-import { JSONLD_SHOP, SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
+import { JSONLD_SHOP, SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/fixture-marketplace';
 import { DEFAULT_PRESET, fingerprintOf, getPreset, type ModelPreset } from '@find-this-fit/sdk';
 import { readRenamedEnv } from '@find-this-fit/sdk/config';
 import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';

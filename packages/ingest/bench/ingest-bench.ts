@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/example-fixture-marketplace';
+import { SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/fixture-marketplace';
 import { writeRandomVit } from '@find-this-fit/sdk/fixture';
 import pino from 'pino';
 import { buildConfig } from '../src/config.js';

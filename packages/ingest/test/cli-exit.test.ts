@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOPIFY_STORE } from '@find-this-fit/example-fixture-marketplace';
+import { SHOPIFY_STORE } from '@find-this-fit/fixture-marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, summaryOf } from './helpers/cli.js';
 import {

@@ -1,4 +1,4 @@
-import { depopShopId } from '@find-this-fit/example-fixture-marketplace';
+import { depopShopId } from '@find-this-fit/fixture-marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../src/config.js';
 import type { RunSummary } from '../src/pipeline/summary.js';

@@ -1,4 +1,4 @@
-import { defaultRobotsTxt } from '@find-this-fit/example-fixture-marketplace';
+import { defaultRobotsTxt } from '@find-this-fit/fixture-marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestOnce } from '../src/wiring.js';
 import { memoryLogger } from './helpers/fetcher.js';

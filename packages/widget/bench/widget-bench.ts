@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateCatalogue, renderListingImage } from '@find-this-fit/example-fixture-marketplace';
+import { generateCatalogue, renderListingImage } from '@find-this-fit/fixture-marketplace';
 import { FindThisFit, fingerprintOf, getPreset } from '@find-this-fit/sdk';
 import { writeRandomVit } from '@find-this-fit/sdk/fixture';
 import { createLogger, loadConfig, startServer } from '@find-this-fit/server';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { generateCatalogue, renderListingImage } from '@find-this-fit/example-fixture-marketplace';
+import { generateCatalogue, renderListingImage } from '@find-this-fit/fixture-marketplace';
 import { SET_JSONL } from '../labelled-set/read-set.js';
 import { seededRandom } from './random.js';
 import { transformQuery } from './transform-query.js';

@@ -6,7 +6,7 @@ import {
   type Marketplace,
   SHOPIFY_STORE,
   startFixtureMarketplace,
-} from '@find-this-fit/example-fixture-marketplace';
+} from '@find-this-fit/fixture-marketplace';
 import { FindThisFit } from '@find-this-fit/sdk';
 import { loadConfig as loadServerConfig, type RunningServer, startServer } from '@find-this-fit/server';
 import pino from 'pino';

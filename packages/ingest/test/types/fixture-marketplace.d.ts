@@ -1,5 +1,5 @@
 // The fixture marketplace is plain JavaScript with JSDoc types; these are the parts ingest's tests use.
-declare module '@find-this-fit/example-fixture-marketplace' {
+declare module '@find-this-fit/fixture-marketplace' {
   export interface FixtureListing {
     key: string;
     n: number;

@@ -8,7 +8,7 @@ import {
   type FixtureListing,
   renderListingImage,
   startFixtureMarketplace,
-} from '@find-this-fit/example-fixture-marketplace';
+} from '@find-this-fit/fixture-marketplace';
 import { FindThisFit, type ListingUpsert } from '@find-this-fit/sdk';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
 import { createLogger, loadConfig, type RunningServer, startServer } from '@find-this-fit/server';
