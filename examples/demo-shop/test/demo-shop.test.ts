@@ -1,9 +1,9 @@
 import { launchChromium } from '@find-this-fit/testing/chromium';
 import { MODELS_DIR } from '@find-this-fit/testing/paths';
 import { nearDuplicate } from '@find-this-fit/testing/photos';
+import { PUBLISHABLE, type SeededServer, startSeededServer } from '@find-this-fit/testing/seeded-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../../../packages/widget/test/helpers/widget-page.js';
 import { startDemoShop } from '../server.js';
 

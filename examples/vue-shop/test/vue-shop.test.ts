@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path';
 import { launchChromium } from '@find-this-fit/testing/chromium';
 import { MODELS_DIR } from '@find-this-fit/testing/paths';
 import { nearDuplicate } from '@find-this-fit/testing/photos';
+import { PUBLISHABLE, type SeededServer, startSeededServer } from '@find-this-fit/testing/seeded-server';
 import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHABLE, type SeededServer, startSeededServer } from '../../../packages/widget/test/helpers/widget-env.js';
 
 const APP_DIR = resolve(import.meta.dirname, '..');
 
