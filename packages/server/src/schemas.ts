@@ -1,11 +1,11 @@
-import type {
-  Condition,
-  ErrorBody,
-  ListingStatus,
-  SearchFilters,
-  SearchRequest,
-  StatusRequest,
-  UpsertRequest,
+import {
+  CONDITIONS,
+  type ErrorBody,
+  LISTING_STATUSES,
+  type SearchFilters,
+  type SearchRequest,
+  type StatusRequest,
+  type UpsertRequest,
 } from '@find-this-fit/sdk';
 import { z } from 'zod';
 import type { Config } from './config.js';
@@ -16,16 +16,13 @@ import { isAllowedAppUrl, isWebUrl } from './url-schemes.js';
  * and the single source of `/openapi.json`. Built per app because limits (maxK, maxBatch) come from config.
  */
 
-const CONDITIONS = ['new', 'like_new', 'excellent', 'good', 'fair', 'poor'] as const satisfies readonly Condition[];
-const STATUSES = ['active', 'sold', 'removed'] as const satisfies readonly ListingStatus[];
-
 const text = (max: number) => z.string().min(1).max(max);
 const nullableText = (max: number) => z.string().max(max).nullable().exactOptional();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR');
 const stringList = z.array(text(200)).min(1).max(100).exactOptional();
 
 export const conditionSchema = z.enum(CONDITIONS);
-export const statusSchema = z.enum(STATUSES);
+export const statusSchema = z.enum(LISTING_STATUSES);
 
 export const moneySchema = z.strictObject({
   amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Minor units, e.g. 1999 = €19.99' }),

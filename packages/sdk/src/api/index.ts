@@ -1,9 +1,15 @@
+export {
+  CONDITIONS,
+  type Condition,
+  isCondition,
+  isListingStatus,
+  LISTING_STATUSES,
+  type ListingStatus,
+} from './enums.js';
 export type {
-  Condition,
   ErrorBody,
   InfoResponse,
   Listing,
-  ListingStatus,
   ListingUpsert,
   ModelInfo,
   Money,

@@ -1,13 +1,12 @@
 /**
  * API v1 request and response shapes — the single source of truth for the server's validators, the
- * HTTP client, the widget and the iOS bridge. Types only: importing them costs no bytes at run time.
+ * HTTP client, the widget and the iOS bridge. Types only: importing them costs no bytes at run time
+ * (the run-time lists the types derive from are in `enums.ts`).
  */
 
-/** Normalised item condition. The marketplace's own wording is kept as `conditionRaw`. */
-export type Condition = 'new' | 'like_new' | 'excellent' | 'good' | 'fair' | 'poor';
+import type { Condition, ListingStatus } from './enums.js';
 
-/** Listing lifecycle; only `active` listings are searchable by default. */
-export type ListingStatus = 'active' | 'sold' | 'removed';
+export type { Condition, ListingStatus };
 
 /** A price in minor units (cents, pence; yen has none) with its ISO 4217 currency code. */
 export interface Money {

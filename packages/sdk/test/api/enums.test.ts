@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { CONDITIONS, isCondition, isListingStatus, LISTING_STATUSES } from '../../src/index.js';
+
+describe('API vocabularies', () => {
+  it('lists the conditions best first and the listing statuses', () => {
+    expect(CONDITIONS).toEqual(['new', 'like_new', 'excellent', 'good', 'fair', 'poor']);
+    expect(LISTING_STATUSES).toEqual(['active', 'sold', 'removed']);
+  });
+
+  it('recognises members only', () => {
+    expect(CONDITIONS.every(isCondition)).toBe(true);
+    expect(LISTING_STATUSES.every(isListingStatus)).toBe(true);
+    for (const other of ['New', 'used', '', null, undefined, 3, 'active']) expect(isCondition(other)).toBe(false);
+    for (const other of ['Active', 'deleted', '', null, {}, 'new']) expect(isListingStatus(other)).toBe(false);
+  });
+});
