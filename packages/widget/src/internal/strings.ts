@@ -1,3 +1,5 @@
+import type { Condition } from '@find-this-fit/sdk';
+
 /** Every word the widget shows. Hosts replace any of them through the `strings` property. */
 export interface FtfStrings {
   heading: string;
@@ -45,7 +47,7 @@ export interface FtfStrings {
   clearFilters: string;
   /** `{percent}` is replaced. */
   similarity: string;
-  conditions: Record<'new' | 'like_new' | 'excellent' | 'good' | 'fair' | 'poor', string>;
+  conditions: Record<Condition, string>;
   retry: string;
   dismiss: string;
   errorNetwork: string;

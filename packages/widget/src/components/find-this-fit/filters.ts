@@ -1,12 +1,10 @@
-import type { Condition, SearchFilters, SearchResult } from '@find-this-fit/sdk';
+import { CONDITIONS, type Condition, type SearchFilters, type SearchResult } from '@find-this-fit/sdk';
 import { html, nothing } from 'lit';
 import { toMinorUnits } from '../../internal/format.js';
 import type { FtfStrings } from '../../internal/strings.js';
 
 // The filters panel: what the shopper typed (a `FilterForm` of strings, as the form holds them), the choices the
 // results offer (`Facets`), the API filters both make, and the panel's template.
-
-const CONDITIONS: readonly Condition[] = ['new', 'like_new', 'excellent', 'good', 'fair', 'poor'];
 
 /** The filter form's fields as typed; '' is "any". */
 export interface FilterForm {
