@@ -1,4 +1,4 @@
-import type { Condition, Money } from '@find-this-fit/sdk';
+import type { Money } from '@find-this-fit/sdk';
 import { NormalizeError } from './types.js';
 
 /** Small readers that throw `NormalizeError` naming the field path. Pure. */
@@ -80,5 +80,3 @@ export function firstLine(text: string, max = 200): string {
       ?.trim() ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
-
-export const CONDITIONS: readonly Condition[] = ['new', 'like_new', 'excellent', 'good', 'fair', 'poor'];
