@@ -6,3 +6,4 @@
 export * from './api/index.js';
 export * from './client/index.js';
 export * from './model/index.js';
+export { SDK_VERSION } from './version.js';

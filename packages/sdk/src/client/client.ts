@@ -1,6 +1,7 @@
 import type { InfoResponse, SearchFilters } from '../api/types.js';
 import { encodeVector } from '../api/vector-codec.js';
 import type { Embedder, EmbedderOptions, ImageInput } from '../embedder/types.js';
+import { SDK_VERSION } from '../version.js';
 import { ClientUsageError } from './errors.js';
 import { ItemsResource } from './items.js';
 import { PagePromise, type PageRequest, requestPage, type SearchPage } from './pagination.js';
@@ -89,7 +90,7 @@ export class FindThisFit {
       timeout: options.timeout ?? 60_000,
       maxRetries: options.maxRetries ?? 2,
       fetch: fetchImpl.bind(globalThis),
-      headers: { 'x-ftf-client': 'sdk-js/0.1.0', ...options.headers },
+      headers: { 'x-ftf-client': `sdk-js/${SDK_VERSION}`, ...options.headers },
     };
     this.#loadEmbedder =
       options.loadEmbedder ??
