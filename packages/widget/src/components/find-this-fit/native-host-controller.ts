@@ -1,10 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type BridgeHandlers, connectNativeBridge, type NativeBridge } from '../../bridge/index.js';
+import { WIDGET_VERSION } from '../../version.js';
 
 /** `window.__findThisFitBridge` is one per page: the first widget connected to the iOS host owns it. */
 let bridgeOwner: NativeHostController | undefined;
-
-const WIDGET_VERSION = '0.1.0';
 
 /**
  * The iOS app around the widget (a WKWebView with the `findThisFit` message handler), as a Lit reactive

@@ -7,6 +7,7 @@ import { type CropRect, cropJpeg, cropPixels, FULL_PHOTO, preparePhoto } from '.
 import { type ShopperError, toShopperError } from '../../internal/shopper-error.js';
 import { type FtfStrings, fill } from '../../internal/strings.js';
 import { combineQuery } from '../../internal/vector-math.js';
+import { WIDGET_VERSION } from '../../version.js';
 import { type FilterForm, facetsOf, isEmpty, NO_FACETS, NO_FILTERS, toSearchFilters } from './filters.js';
 import { LocalModel } from './local-model.js';
 import { initialSearchState, type Phase, type SearchSettings, type SearchState } from './search-state.js';
@@ -231,7 +232,7 @@ export class SearchController implements ReactiveController {
       baseURL: apiBase,
       apiKey: apiKey || undefined,
       maxRetries: 1,
-      headers: { 'x-ftf-client': 'widget/0.1.0' },
+      headers: { 'x-ftf-client': `widget/${WIDGET_VERSION}` },
       // The widget embeds in its own worker; the client never loads a model on the main thread.
       loadEmbedder: () => Promise.reject(new Error('The widget embeds in its worker.')),
     });
