@@ -19,4 +19,5 @@ export {
 } from './errors.js';
 export { ItemsResource, type ItemUpsert } from './items.js';
 export { PagePromise, type PageRequest, SearchPage } from './pagination.js';
+export { MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterMs, sleep } from './retry.js';
 export type { HttpRequest, HttpResponse, RequestOptions, WithRequestId } from './transport.js';
