@@ -1,3 +1,5 @@
+import { parseRetryAfter as parseRetryAfterHeader, sleep } from '@find-this-fit/sdk';
+
 /** Full-jitter exponential backoff: a random delay in [0, min(cap, base·2^attempt)]. */
 export function backoffDelay(
   attempt: number,
@@ -10,28 +12,13 @@ export function backoffDelay(
 }
 
 /**
- * `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unparsable
- * (the caller falls back to its own backoff).
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP date (a past date is 0). Undefined when absent or
+ * unparsable (the caller falls back to its own backoff). Parsed by the sdk's one `Retry-After` reader.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const ms = parseRetryAfterHeader(value, now);
+  return ms === undefined ? undefined : Math.max(0, ms);
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first (the sdk's). */
+export { sleep };
