@@ -1,4 +1,4 @@
-import { isAPIError, isFindThisFitError } from '@find-this-fit/sdk';
+import { isAPIError, isFindThisFitError, parseRetryAfter } from '@find-this-fit/sdk';
 import { type FtfStrings, fill } from './strings.js';
 
 /** What the widget tells the shopper, and what it tells the host (code, status, technical message). */
@@ -15,11 +15,9 @@ export interface ShopperError {
 }
 
 function retryAfterSeconds(headers: Record<string, string>): number {
-  const raw = headers['retry-after'];
-  const seconds = raw === undefined ? Number.NaN : Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = raw === undefined ? Number.NaN : Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(1, Math.ceil((date - Date.now()) / 1000)) : 10;
+  const ms = parseRetryAfter(headers['retry-after']);
+  if (ms === undefined) return 10;
+  return ms < 0 ? 1 : Math.ceil(ms / 1000); // a date already past: "in 1 s", not "in 0 s"
 }
 
 /** Maps any failure (API, network, photo, model worker) to words a shopper understands. */
