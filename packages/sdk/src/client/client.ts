@@ -1,6 +1,7 @@
 import type { InfoResponse, SearchFilters } from '../api/types.js';
 import { encodeVector } from '../api/vector-codec.js';
 import type { Embedder, EmbedderOptions, ImageInput } from '../embedder/types.js';
+import { assertSameModel } from '../model/same-model.js';
 import { SDK_VERSION } from '../version.js';
 import { ClientUsageError } from './errors.js';
 import { ItemsResource } from './items.js';
@@ -209,15 +210,11 @@ export class FindThisFit {
         dtype: info.model.dtype as EmbedderOptions['dtype'] & string,
         allowedDtypes: accepted.map((q) => q.dtype) as EmbedderOptions['allowedDtypes'] & string[],
       });
-      const mismatch =
-        embedder.fingerprint !== info.model.fingerprint
-          ? `The local model (${embedder.fingerprint}) is not the server's (${info.model.fingerprint})`
-          : !accepted.some((q) => q.fingerprint === embedder.queryFingerprint)
-            ? `The server does not accept query vectors in this model's ${embedder.dtype} (${embedder.queryFingerprint})`
-            : undefined;
-      if (mismatch) {
+      try {
+        assertSameModel(embedder, info.model);
+      } catch (error) {
         await embedder.dispose();
-        throw new ClientUsageError(`${mismatch}; refusing to send vectors that would not compare.`);
+        throw error;
       }
       return embedder;
     })();

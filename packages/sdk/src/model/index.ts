@@ -18,3 +18,4 @@ export {
   withDtype,
 } from './presets.js';
 export { acceptedDtypes, type QueryDtype, queryFingerprints, WEBGPU_DTYPES, webGpuDtype } from './query-dtypes.js';
+export { assertSameModel, type LocalModelIdentity, LocalModelMismatchError } from './same-model.js';
