@@ -1,10 +1,13 @@
-import type { FindThisFit, InfoResponse } from '@find-this-fit/sdk';
+import { assertSameModel, type FindThisFit, type InfoResponse, LocalModelMismatchError } from '@find-this-fit/sdk';
 import { startWorkerEmbedder, type WorkerEmbedder } from './worker-embedder.js';
 
-/** The embedder's model is not the one the server's index was built with: vectors would not compare. */
-export class ModelMismatchError extends Error {
-  override name = 'ModelMismatchError';
-}
+/**
+ * The embedder's model is not the one the server's index was built with: the sdk's `LocalModelMismatchError`
+ * under ingest's earlier name.
+ * @deprecated Use `LocalModelMismatchError` from `@find-this-fit/sdk` (this name clashes with the sdk's HTTP 409
+ * `ModelMismatchError`).
+ */
+export const ModelMismatchError = LocalModelMismatchError;
 
 export interface ServerModel {
   info: InfoResponse;
@@ -29,12 +32,15 @@ export async function loadServerModel(
     ...(options.modelDir ? { modelDir: options.modelDir } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   });
-  if (embedder.fingerprint !== info.model.fingerprint) {
-    await embedder.dispose();
-    throw new ModelMismatchError(
-      `The local model (${embedder.fingerprint}, preset ${embedder.preset.name}) is not the server's ` +
-        `(${info.model.fingerprint}, preset ${info.model.preset}): refusing to ingest vectors that would not compare.`,
+  try {
+    assertSameModel(
+      { fingerprint: embedder.fingerprint },
+      info.model,
+      'refusing to ingest vectors that would not compare',
     );
+  } catch (error) {
+    await embedder.dispose();
+    throw error;
   }
   return { info, embedder, fingerprint: info.model.fingerprint };
 }
