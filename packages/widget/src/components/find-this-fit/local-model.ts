@@ -1,4 +1,4 @@
-import type { InfoResponse } from '@find-this-fit/sdk';
+import { assertSameModel, type InfoResponse } from '@find-this-fit/sdk';
 import type { ModelProgress } from '@find-this-fit/sdk/embedder';
 import { ModelSession, type SessionModel } from '../../internal/model-worker.js';
 import type { EmbedResult, WorkerFallback } from '../../worker/protocol.js';
@@ -76,14 +76,7 @@ export class LocalModel {
       ...(choice.modelUrl ? { modelDir: workerModelUrl(choice.modelUrl) } : {}),
     };
     const model = this.#session.load(options).then((loaded) => {
-      if (!accepted.some((q) => q.fingerprint === loaded.queryFingerprint)) {
-        throw Object.assign(
-          new Error(
-            `The model loaded here (${loaded.queryFingerprint}) is not the server's (${info.model.fingerprint}); its vectors would not compare.`,
-          ),
-          { code: 'model_mismatch' },
-        );
-      }
+      assertSameModel({ queryFingerprint: loaded.queryFingerprint }, info.model, 'its vectors would not compare');
       return loaded;
     });
     this.#model = model;
