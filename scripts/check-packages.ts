@@ -31,12 +31,16 @@ interface PackageJson {
   bin?: Record<string, string>;
 }
 
-/** The library packages (packages/*), as folders relative to the repository root. */
+/** Private test infrastructure under packages/: never packed or published, so not checked as libraries. */
+export const TEST_INFRASTRUCTURE = ['packages/fixture-marketplace', 'packages/testing'];
+
+/** The library packages (packages/* but the test infrastructure), as folders relative to the repository root. */
 export async function libraryPackages(): Promise<string[]> {
   const entries = await readdir(join(ROOT, 'packages'), { withFileTypes: true });
   return entries
     .filter((e) => e.isDirectory())
     .map((e) => `packages/${e.name}`)
+    .filter((folder) => !TEST_INFRASTRUCTURE.includes(folder))
     .sort();
 }
 

@@ -6,7 +6,6 @@ export default defineConfig([
       index: 'src/index.ts',
       'model/index': 'src/model/index.ts',
       'embedder/index': 'src/embedder/index.ts',
-      'fixture/index': 'src/fixture/index.ts',
       'config/index': 'src/config/index.ts',
     },
     format: ['esm', 'cjs'],

@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHOPIFY_STORE, startFixtureMarketplace } from '@find-this-fit/fixture-marketplace';
-import { writeRandomVit } from '@find-this-fit/sdk/fixture';
+import { writeRandomVit } from '@find-this-fit/testing/fixture-model';
 import pino from 'pino';
 import { buildConfig } from '../src/config.js';
 import { startWorkerEmbedder } from '../src/pipeline/worker-embedder.js';

@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readRenamedEnv } from '@find-this-fit/sdk/config';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const MODELS_DIR = resolve(REPO_ROOT, process.env.FTF_MODELS_DIR ?? '.models');
+// Where the vitest global setup (scripts/generate-test-models.ts) writes the fixture models: the same variable.
+export const MODELS_DIR = resolve(
+  REPO_ROOT,
+  readRenamedEnv(process.env, 'FTF_MODELS_ROOT', ['FTF_MODELS_DIR']) ?? '.models',
+);
 
 /** The generated fixture model folder; `pnpm test` generates it first (vitest global setup). */
 export function fixtureDir(name: 'fixture' | 'fixture-siglip' = 'fixture'): string {

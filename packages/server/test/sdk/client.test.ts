@@ -14,7 +14,7 @@ import {
   RateLimitError,
 } from '@find-this-fit/sdk';
 import { createEmbedder, type Embedder } from '@find-this-fit/sdk/embedder';
-import { COLOUR_WORDS } from '@find-this-fit/sdk/fixture';
+import { COLOUR_WORDS } from '@find-this-fit/testing/fixture-model';
 import { colourGarmentPhoto, cropAndReencode, encode, syntheticPhoto } from '@find-this-fit/testing/images';
 import { fixtureDir } from '@find-this-fit/testing/paths';
 import pino from 'pino';
