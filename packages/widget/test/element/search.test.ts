@@ -1,9 +1,9 @@
 import { launchChromium } from '@find-this-fit/testing/chromium';
+import { COLOUR_WORDS } from '@find-this-fit/testing/fixture-model';
 import { nearDuplicate, sideBySide, upscaled } from '@find-this-fit/testing/photos';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLOUR_WORDS } from '../../../sdk/src/fixture/colours.js';
 import type { FtfResultsDetail, FtfSelectDetail } from '../../src/events.js';
 import { type SeededListing, startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, events, nextEvent, openWidget, renderedTitles, widget } from '../helpers/widget-page.js';

@@ -1,11 +1,11 @@
 import { fingerprintOf, getPreset } from '@find-this-fit/sdk';
 import { launchChromiumWebGpu } from '@find-this-fit/testing/chromium';
+import { COLOUR_WORDS } from '@find-this-fit/testing/fixture-model';
 import { MODELS_DIR } from '@find-this-fit/testing/paths';
 import { nearDuplicate } from '@find-this-fit/testing/photos';
 import { type StaticServer, serveStatic } from '@find-this-fit/testing/static-server';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLOUR_WORDS } from '../../../sdk/src/fixture/colours.js';
 import type { FtfModelProgressDetail, FtfResultsDetail } from '../../src/events.js';
 import { startWidgetEnv, type WidgetEnv } from '../helpers/widget-env.js';
 import { choosePhoto, events, nextEvent, openWidget, widget } from '../helpers/widget-page.js';
