@@ -1,16 +1,18 @@
+import type { ApiErrorCode } from '@find-this-fit/sdk';
+
 /**
  * The errors route handlers throw on purpose. The error middleware turns each into
  * `{ error: { code, message, details? } }` with its status; anything else becomes a generic 500.
  */
 export class AppError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details?: unknown;
   /** Extra response headers (e.g. Retry-After). */
   readonly headers: Record<string, string>;
   constructor(
     status: number,
-    code: string,
+    code: ApiErrorCode,
     message: string,
     options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
   ) {

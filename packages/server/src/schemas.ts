@@ -1,4 +1,5 @@
 import {
+  API_ERROR_CODES,
   CONDITIONS,
   type ErrorBody,
   LISTING_STATUSES,
@@ -201,7 +202,7 @@ export const responseSchemas = {
   }),
   upsertResponse: z.object({ inserted: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) }),
   errorBody: z.object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().exactOptional() }),
+    error: z.object({ code: z.enum(API_ERROR_CODES), message: z.string(), details: z.unknown().exactOptional() }),
   }) satisfies z.ZodType<ErrorBody>,
 };
 

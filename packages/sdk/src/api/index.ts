@@ -1,4 +1,6 @@
 export {
+  API_ERROR_CODES,
+  type ApiErrorCode,
   CONDITIONS,
   type Condition,
   isCondition,

@@ -4,9 +4,9 @@
  * (the run-time lists the types derive from are in `enums.ts`).
  */
 
-import type { Condition, ListingStatus } from './enums.js';
+import type { ApiErrorCode, Condition, ListingStatus } from './enums.js';
 
-export type { Condition, ListingStatus };
+export type { ApiErrorCode, Condition, ListingStatus };
 
 /** A price in minor units (cents, pence; yen has none) with its ISO 4217 currency code. */
 export interface Money {
@@ -162,5 +162,5 @@ export interface StatusRequest {
 
 /** Every error response: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: ApiErrorCode; message: string; details?: unknown };
 }

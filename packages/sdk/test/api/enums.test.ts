@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONDITIONS, isCondition, isListingStatus, LISTING_STATUSES } from '../../src/index.js';
+import { API_ERROR_CODES, CONDITIONS, isCondition, isListingStatus, LISTING_STATUSES } from '../../src/index.js';
 
 describe('API vocabularies', () => {
   it('lists the conditions best first and the listing statuses', () => {
@@ -12,5 +12,10 @@ describe('API vocabularies', () => {
     expect(LISTING_STATUSES.every(isListingStatus)).toBe(true);
     for (const other of ['New', 'used', '', null, undefined, 3, 'active']) expect(isCondition(other)).toBe(false);
     for (const other of ['Active', 'deleted', '', null, {}, 'new']) expect(isListingStatus(other)).toBe(false);
+  });
+
+  it('lists each API error code once, in the snake_case the server sends', () => {
+    expect(new Set(API_ERROR_CODES).size).toBe(API_ERROR_CODES.length);
+    for (const code of API_ERROR_CODES) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 });

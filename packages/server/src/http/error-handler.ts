@@ -1,9 +1,9 @@
-import type { ErrorBody } from '@find-this-fit/sdk';
+import type { ApiErrorCode, ErrorBody } from '@find-this-fit/sdk';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError } from '../errors.js';
 
-const CODES_BY_STATUS: Record<number, string> = {
+const CODES_BY_STATUS: Record<number, ApiErrorCode> = {
   400: 'invalid_request',
   401: 'unauthorized',
   403: 'forbidden',
