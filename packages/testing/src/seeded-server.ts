@@ -46,7 +46,7 @@ export async function startSeededServer(options: {
     PORT: '0',
     FTF_DATA_DIR: dataDir,
     FTF_MODEL: 'fixture',
-    FTF_MODEL_DIR: fixtureDir(),
+    FTF_IMAGE_SEARCH_MODEL_DIR: fixtureDir(),
     FTF_SECRET_KEYS: SECRET,
     FTF_PUBLISHABLE_KEYS: `${PUBLISHABLE}=${options.pageOrigin}`,
     FTF_CORS_ORIGINS: options.pageOrigin,
