@@ -4,6 +4,7 @@
  * (the run-time lists the types derive from are in `enums.ts`).
  */
 
+import type { ModelDtype, ModelFamily } from '../model/presets.js';
 import type { ApiErrorCode, Condition, ListingStatus } from './enums.js';
 
 export type { ApiErrorCode, Condition, ListingStatus };
@@ -90,9 +91,9 @@ export interface ModelInfo {
   preset: string;
   modelId: string;
   revision: string;
-  family: 'clip' | 'siglip';
+  family: ModelFamily;
   dim: number;
-  dtype: string;
+  dtype: ModelDtype;
   imageSize: number;
   fingerprint: string;
   /**
@@ -100,7 +101,7 @@ export interface ModelInfo {
    * index's own dtype first, then those its preset admits (WebGPU runs fp16 or fp32, never q8).
    * Absent on servers older than this field: then only `dtype` / `fingerprint`.
    */
-  queryDtypes?: { dtype: string; fingerprint: string }[];
+  queryDtypes?: { dtype: ModelDtype; fingerprint: string }[];
 }
 
 export interface InfoResponse {

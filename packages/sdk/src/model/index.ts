@@ -7,6 +7,7 @@ export {
   FIXTURE_GENERATOR_REVISION,
   getPreset,
   isPresetName,
+  MODEL_DTYPES,
   type ModelDtype,
   type ModelFamily,
   type ModelPreset,

@@ -3,8 +3,10 @@ import { UnknownPresetError } from './errors.js';
 /** Model families whose ONNX exports transformers.js loads with our I/O names. */
 export type ModelFamily = 'clip' | 'siglip';
 
+/** Weight precisions of the ONNX files; each selects the file suffix transformers.js loads. */
+export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'q4'] as const;
 /** Weight precision of the ONNX file; selects the file suffix transformers.js loads. */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
 /** Image preprocessing, as the model's `preprocessor_config.json` declares it. Part of the contract. */
 export interface Preprocessing {
