@@ -8,6 +8,7 @@ export {
   LISTING_STATUSES,
   type ListingStatus,
 } from './enums.js';
+export { itemKey } from './item-key.js';
 export type {
   ErrorBody,
   InfoResponse,

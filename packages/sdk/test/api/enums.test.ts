@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { API_ERROR_CODES, CONDITIONS, isCondition, isListingStatus, LISTING_STATUSES } from '../../src/index.js';
+import {
+  API_ERROR_CODES,
+  CONDITIONS,
+  isCondition,
+  isListingStatus,
+  itemKey,
+  LISTING_STATUSES,
+} from '../../src/index.js';
 
 describe('API vocabularies', () => {
   it('lists the conditions best first and the listing statuses', () => {
@@ -17,5 +24,11 @@ describe('API vocabularies', () => {
   it('lists each API error code once, in the snake_case the server sends', () => {
     expect(new Set(API_ERROR_CODES).size).toBe(API_ERROR_CODES.length);
     for (const code of API_ERROR_CODES) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+
+  it('keys a listing by source and external id without collisions between pairs', () => {
+    expect(itemKey('shop', 'a')).toBe(itemKey('shop', 'a'));
+    expect(itemKey('shop', 'ab')).not.toBe(itemKey('shopa', 'b'));
+    expect(itemKey('a', 'b:c')).not.toBe(itemKey('a:b', 'c'));
   });
 });

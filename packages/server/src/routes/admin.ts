@@ -1,3 +1,4 @@
+import { itemKey } from '@find-this-fit/sdk';
 import type Router from '@koa/router';
 import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js';
 import { requireAccess } from '../http/auth.js';
@@ -22,7 +23,7 @@ export function adminRoutes(router: Router, deps: RouteDeps): void {
     assertSameModel(body.model, config.model, 'Item vectors');
     const seen = new Map<string, number>();
     const normalized: NormalizedUpsert[] = body.items.map((item, index) => {
-      const key = `${item.source}\u0000${item.externalId}`;
+      const key = itemKey(item.source, item.externalId);
       const first = seen.get(key);
       if (first !== undefined) {
         throw InvalidRequestError.field(`items[${index}].externalId`, `duplicates items[${first}] (same source)`);
