@@ -47,4 +47,5 @@ RETURNING id::text AS id, source, external_id, (xmax = 0) AS inserted`;
   return { text, params };
 }
 
-export const upsertKey = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+/** The listing's identity (source + externalId), as the sdk spells it. */
+export { itemKey as upsertKey } from '@find-this-fit/sdk';
