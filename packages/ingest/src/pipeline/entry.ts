@@ -29,7 +29,7 @@ export type Entry =
   /** A source page was fully queued: its cursor may be saved once everything before it is committed. */
   | { kind: 'checkpoint'; source: SourceAdapter; next: string | null };
 
-export const itemKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
+export { itemKey } from '@find-this-fit/sdk';
 
 /** Hash of everything but the status (status changes go through `setStatus`, no vector needed). */
 export function fieldsHashOf(listing: NormalizedListing): string {
