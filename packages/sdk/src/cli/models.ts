@@ -20,7 +20,9 @@ Usage:
   ftf-models download PRESET [--out DIR] [--webgpu]
                                            download a real preset from the Hugging Face hub
                                            (--webgpu: also the fp16/fp32 files WebGPU browsers load)
-  ftf-models ort-assets DIR                copy ONNX Runtime's browser WASM files into DIR
+  ftf-models ort-assets DIR [--hashed]     copy ONNX Runtime's browser WASM files into DIR
+                                           (--hashed: content-hashed names for immutable caching,
+                                           listed in DIR/ort-runtime.json)
 
 Options:
   --out DIR   where model folders go (default: $FTF_MODELS_ROOT or ./.models; FTF_MODELS_DIR is its former name)
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       arch: { type: 'string', default: 'all' },
       webgpu: { type: 'boolean', default: false },
+      hashed: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,7 +91,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'ort-assets': {
       if (!argument) throw new Error('ort-assets needs a target folder.');
-      for (const file of await copyOrtWasmAssets(resolve(argument))) process.stdout.write(`${file}\n`);
+      for (const file of await copyOrtWasmAssets(resolve(argument), { hashed: values.hashed }))
+        process.stdout.write(`${file}\n`);
       return 0;
     }
     default:

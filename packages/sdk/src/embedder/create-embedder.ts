@@ -22,11 +22,16 @@ import { EmbedderConfigError, EmbedderDisposedError, ModelLoadError, WebGpuError
 import { toRawImage } from './image-input.js';
 import { assertModelFiles, familyOutputName, textFiles, visionFiles } from './model-files.js';
 import { locateModel, type ModelLocation, withModelEnv } from './model-location.js';
+import { type OrtBuildFiles, type OrtRuntimeUrls, ortRuntimeFiles } from './ort-assets.js';
 import { IS_NODE } from './runtime.js';
 import type { Embedder, EmbedderOptions, ImageInput, ModelProgress } from './types.js';
 import { guardWebGpu, reasonOf } from './webgpu-guard.js';
 
-function configureBrowserRuntime(options: EmbedderOptions): void {
+/**
+ * Points ONNX Runtime at the build for the device that will run (set before its first session: the runtime
+ * initialises once per realm). Threads: ONNX Runtime uses them only where the page is cross-origin isolated.
+ */
+function configureBrowserRuntime(options: EmbedderOptions, device: ConcreteDevice): void {
   if (IS_NODE) return;
   const wasm = env.backends.onnx.wasm;
   if (!wasm) return;
@@ -36,12 +41,28 @@ function configureBrowserRuntime(options: EmbedderOptions): void {
         'Copy them with `ftf-models ort-assets <dir>`.',
     );
   }
-  const prefix = options.wasmPaths.endsWith('/') ? options.wasmPaths : `${options.wasmPaths}/`;
-  wasm.wasmPaths = {
-    mjs: `${prefix}ort-wasm-simd-threaded.asyncify.mjs`,
-    wasm: `${prefix}ort-wasm-simd-threaded.asyncify.wasm`,
-  };
+  const build = device === 'webgpu' ? 'webgpu' : 'wasm';
+  wasm.wasmPaths = runtimeUrls(options.wasmPaths)[build];
+  // Streaming compilation from the URL lets the browser keep the compiled module across visits.
+  env.useWasmCache = (options.runtimeCache ?? 'http') === 'cache-api';
   if (options.threads !== undefined) wasm.numThreads = options.threads;
+}
+
+function runtimeUrls(wasmPaths: string | OrtRuntimeUrls): OrtRuntimeUrls {
+  if (typeof wasmPaths !== 'string') {
+    for (const build of ['wasm', 'webgpu'] as const) {
+      const files = wasmPaths[build];
+      if (typeof files?.mjs !== 'string' || typeof files.wasm !== 'string')
+        throw new EmbedderConfigError(`wasmPaths.${build} needs the URLs of its .mjs and .wasm files.`);
+    }
+    return wasmPaths;
+  }
+  const prefix = wasmPaths.endsWith('/') ? wasmPaths : `${wasmPaths}/`;
+  const at = (files: OrtBuildFiles): OrtBuildFiles => ({
+    mjs: `${prefix}${files.mjs}`,
+    wasm: `${prefix}${files.wasm}`,
+  });
+  return { wasm: at(ortRuntimeFiles.wasm), webgpu: at(ortRuntimeFiles.webgpu) };
 }
 
 function progressAdapter(onProgress: EmbedderOptions['onProgress']) {
@@ -105,10 +126,11 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     allowedDtypes: options.allowedDtypes,
     fallbackToWasm: options.fallbackToWasm,
   });
-  configureBrowserRuntime(options);
   const location = await locateModel(preset, options.modelDir, options.cacheDir);
-  const open = (device: ConcreteDevice, dtype: ModelDtype) =>
-    openEmbedder({ preset, device, dtype, location, batchSize, options });
+  const open = (device: ConcreteDevice, dtype: ModelDtype) => {
+    configureBrowserRuntime(options, device);
+    return openEmbedder({ preset, device, dtype, location, batchSize, options });
+  };
   if (plan.downgraded) {
     options.onFallback?.({
       from: { device: 'webgpu' },

@@ -9,7 +9,7 @@ export {
   UnreadableImageError,
   WebGpuError,
 } from './errors.js';
-export { ortWasmFileNames } from './ort-assets.js';
+export { type OrtBuildFiles, type OrtRuntimeUrls, ortRuntimeFiles, ortWasmFileNames } from './ort-assets.js';
 export { probeWebGpu, type WebGpuSupport } from './runtime.js';
 export type {
   DeviceFallback,

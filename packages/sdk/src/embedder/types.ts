@@ -1,5 +1,6 @@
 import type { ModelDtype, ModelPreset } from '../model/presets.js';
 import type { WebGpuError } from './errors.js';
+import type { OrtRuntimeUrls } from './ort-assets.js';
 
 /** Where inference runs. `auto`: WebGPU when available, else WASM in browsers; CPU in Node. */
 export type EmbedderDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -71,10 +72,19 @@ export interface EmbedderOptions {
   /** ONNX Runtime intra-op threads (Node) / WASM threads (browser). */
   threads?: number;
   /**
-   * Browser only: URL prefix where ONNX Runtime's WASM files are served (we never load them from a CDN).
-   * The files are listed by `ortWasmFileNames`; `ftf-models ort-assets <dir>` copies them.
+   * Browser only: where ONNX Runtime's WASM files are served (we never load them from a CDN). A URL prefix
+   * holding the files listed by `ortWasmFileNames` (`ftf-models ort-assets <dir>` copies them), or the file URLs
+   * of each build ({@link OrtRuntimeUrls}, e.g. content-hashed names served with immutable caching). Only the
+   * build for the device that runs is fetched: the plain CPU build on WASM, the asyncify build on WebGPU.
    */
-  wasmPaths?: string;
+  wasmPaths?: string | OrtRuntimeUrls;
+  /**
+   * Browser only: how the ONNX Runtime WASM module is cached. `http` (default): ONNX Runtime compiles it by
+   * streaming from its URL, so the browser's HTTP cache and Chromium's compiled-code cache serve the next visit
+   * (serve the files with long-lived caching). `cache-api`: transformers.js keeps the bytes in the Cache API —
+   * works offline, but Chromium compiles them again on every visit.
+   */
+  runtimeCache?: 'http' | 'cache-api';
   /** Node only: cache folder for hub downloads (transformers.js cache). */
   cacheDir?: string;
   /** Images per inference call in `embedImages`. Default 8. */

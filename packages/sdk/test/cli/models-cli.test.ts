@@ -59,8 +59,24 @@ describe('ftf-models', () => {
     expect((await readdir(join(work, 'ort'))).sort()).toEqual([
       'ort-wasm-simd-threaded.asyncify.mjs',
       'ort-wasm-simd-threaded.asyncify.wasm',
+      'ort-wasm-simd-threaded.mjs',
+      'ort-wasm-simd-threaded.wasm',
     ]);
     expect((await stat(join(work, 'ort', 'ort-wasm-simd-threaded.asyncify.wasm'))).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('copies them under content-hashed names listed in ort-runtime.json with --hashed', async () => {
+    const { code } = await cli(['ort-assets', join(work, 'ort-hashed'), '--hashed']);
+    expect(code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(work, 'ort-hashed', 'ort-runtime.json'), 'utf8'));
+    expect(manifest.wasm.wasm).toMatch(/^ort-wasm-simd-threaded\.[0-9a-f]{10}\.wasm$/);
+    expect(manifest.webgpu.wasm).toMatch(/^ort-wasm-simd-threaded\.asyncify\.[0-9a-f]{10}\.wasm$/);
+    const names = [manifest.wasm.mjs, manifest.wasm.wasm, manifest.webgpu.mjs, manifest.webgpu.wasm];
+    expect((await readdir(join(work, 'ort-hashed'))).sort()).toEqual([...names, 'ort-runtime.json'].sort());
+    // Same bytes as the plain copy: only the name changes.
+    expect(await readFile(join(work, 'ort-hashed', manifest.wasm.wasm))).toEqual(
+      await readFile(join(work, 'ort', 'ort-wasm-simd-threaded.wasm')),
+    );
   });
 
   it('rejects bad commands and generated presets with a clear message', async () => {
