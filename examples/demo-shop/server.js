@@ -8,6 +8,8 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const CONTENT_HASHED = /\.[0-9a-f]{10}\.(?:wasm|mjs)$/;
+
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -77,6 +79,9 @@ export async function startDemoShop(options) {
     res.writeHead(200, {
       'content-type': MIME[/** @type {keyof typeof MIME} */ (extname(file))] ?? 'application/octet-stream',
       'content-length': info.size,
+      // The widget's ONNX Runtime files carry their content hash: cached for good, so Chromium's compiled-code
+      // cache serves the next visit; everything else is revalidated.
+      'cache-control': CONTENT_HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     createReadStream(file).pipe(res);
   });

@@ -24,6 +24,9 @@ export interface StaticServer {
  * Serves folders under URL prefixes on 127.0.0.1 (port 0), by default with cross-origin isolation headers so
  * ONNX Runtime may use WASM threads. Paths are confined to their folder.
  */
+/** Content-hashed file names (the widget's ONNX Runtime files, `name.0123456789.wasm`): cached for a year. */
+const CONTENT_HASHED = /\.[0-9a-f]{10}\.(?:wasm|mjs)$/;
+
 export async function serveStatic(
   mounts: Record<string, string>,
   options: { isolated?: boolean; cors?: boolean } = {},
@@ -53,6 +56,7 @@ export async function serveStatic(
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
+      ...(CONTENT_HASHED.test(file) ? { 'cache-control': 'public, max-age=31536000, immutable' } : {}),
       ...isolation,
       ...cors,
     });
