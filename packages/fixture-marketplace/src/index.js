@@ -3,6 +3,7 @@
 export { generateCatalogue, makeListing } from './catalogue.js';
 export { decompressionBombPng } from './image/hostile.js';
 export { renderListingImage } from './image/render.js';
+export { createRandom } from './random.js';
 export { depopShopId } from './routes.js';
 export { defaultRobotsTxt, startFixtureMarketplace } from './server.js';
 export {

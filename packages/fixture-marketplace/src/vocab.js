@@ -3,7 +3,7 @@
 
 /** @typedef {'tshirt'|'shirt'|'hoodie'|'jumper'|'jacket'|'coat'|'dress'|'skirt'|'jeans'|'trousers'} Garment */
 /** @typedef {'plain'|'stripes'|'dots'|'check'} Pattern */
-/** @typedef {'new'|'like_new'|'excellent'|'good'|'fair'|'poor'} Condition */
+/** @typedef {import('@find-this-fit/sdk').Condition} Condition */
 
 /**
  * @type {Record<Garment, { category: string, nouns: string[], materials: string[], sizes: 'tops'|'dress'|'waist', price: [number, number] }>}
@@ -169,8 +169,8 @@ export const SELLERS = [
   'juno_resells',
 ];
 
-/** @type {Condition[]} */
-export const CONDITIONS = ['new', 'like_new', 'excellent', 'good', 'fair', 'poor'];
+// The canonical conditions are the API's own list: the marketplace's vocabularies below map onto it.
+export { CONDITIONS } from '@find-this-fit/sdk';
 
 /** Depop `attributes.condition` ↔ canonical. Depop has no "poor". @type {Record<string, Condition>} */
 export const DEPOP_CONDITIONS = {

@@ -1,13 +1,8 @@
-/** mulberry32: a tiny seeded PRNG, so a generated set is the same bytes on every machine. */
+import { createRandom } from '@find-this-fit/fixture-marketplace';
+
+/** mulberry32 (the fixture marketplace's generator), so a generated set is the same bytes on every machine. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /** Uniform in [min, max). */
