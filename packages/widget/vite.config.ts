@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /**
- * Three builds (`FTF_BUILD=es|iife|worker`, run in that order by `pnpm build`):
+ * Three builds (`FTF_BUILD=es|iife|worker`, run in that order by `pnpm build`, the ONNX Runtime files copied
+ * into `dist/ort/` under content-hashed names before the worker build, which bakes their names in):
  * - `es`: `find-this-fit.js`, the element + Lit + the SDK's HTTP client, as an ES module;
  * - `iife`: `find-this-fit.iife.js`, the same for a classic `<script>` drop-in;
  * - `worker`: `embed-worker.js`, transformers.js + ONNX Runtime's JS, loaded only when a shopper searches.
@@ -32,6 +34,16 @@ function keepOrtWasmOut(): Plugin {
       return rewritten === code ? null : { code: rewritten, map: null };
     },
   };
+}
+
+/** The content-hashed ONNX Runtime file names (`ftf-models ort-assets dist/ort --hashed`), for the worker build. */
+function ortRuntimeManifest(): string {
+  const path = fileURLToPath(new URL('./dist/ort/ort-runtime.json', import.meta.url));
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`${path} is missing: run \`ftf-models ort-assets dist/ort --hashed\` before the worker build.`);
+  }
 }
 
 const configs: Record<string, UserConfig> = {
@@ -73,6 +85,7 @@ const configs: Record<string, UserConfig> = {
   },
   worker: {
     plugins: [keepOrtWasmOut()],
+    define: target === 'worker' ? { __FTF_ORT_RUNTIME__: ortRuntimeManifest() } : {},
     build: {
       target: 'es2022',
       outDir: 'dist',

@@ -80,6 +80,10 @@ export class ModelWorker {
     return this.#request({ type: 'embed-text', text }) as Promise<EmbedResult>;
   }
 
+  warmRuntime(wasmPaths: string, device: WorkerLoadOptions['device']): Promise<{ url: string | null }> {
+    return this.#request({ type: 'warm-runtime', wasmPaths, device }) as Promise<{ url: string | null }>;
+  }
+
   terminate(): void {
     this.#worker.terminate();
     this.#fail(
@@ -145,6 +149,8 @@ export class ModelSession {
   #options: WorkerLoadOptions | undefined;
   #model: SessionModel | undefined;
   #moving: Promise<SessionModel> | undefined;
+  /** The worker was started by `warmRuntime` and has loaded nothing yet: the first load reuses it. */
+  #unused = false;
 
   constructor(scriptUrl: URL, hooks: SessionHooks = {}) {
     this.#scriptUrl = scriptUrl;
@@ -156,11 +162,23 @@ export class ModelSession {
     return this.#model;
   }
 
+  /** Starts the worker (if none) and has it fetch and compile the runtime build; the next load reuses it. */
+  warmRuntime(wasmPaths: string, device: WorkerLoadOptions['device']): Promise<{ url: string | null }> {
+    if (!this.#worker) {
+      this.#worker = new ModelWorker(this.#scriptUrl);
+      this.#unused = true;
+    }
+    return this.#worker.warmRuntime(wasmPaths, device);
+  }
+
   async load(options: WorkerLoadOptions): Promise<SessionModel> {
     this.#options = options;
     this.#moving = undefined;
-    this.#worker?.terminate();
-    this.#worker = new ModelWorker(this.#scriptUrl);
+    if (!this.#unused || !this.#worker) {
+      this.#worker?.terminate();
+      this.#worker = new ModelWorker(this.#scriptUrl);
+    }
+    this.#unused = false;
     try {
       const loaded = await this.#worker.load(options, this.#hooks.onProgress);
       if (loaded.fallback) this.#hooks.onFallback?.(loaded.fallback);
@@ -185,6 +203,7 @@ export class ModelSession {
   terminate(): void {
     this.#worker?.terminate();
     this.#worker = undefined;
+    this.#unused = false;
     this.#model = undefined;
     this.#moving = undefined;
   }

@@ -8,6 +8,7 @@ import {
   isFindThisFitError,
   type ModelDtype,
   type ModelProgress,
+  type OrtRuntimeUrls,
 } from '@find-this-fit/sdk/embedder';
 import type {
   EmbedResult,
@@ -20,6 +21,23 @@ import type {
 } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
+/** The content-hashed ONNX Runtime file names in `ort/`, baked in at build time (see vite.config.ts). */
+declare const __FTF_ORT_RUNTIME__: OrtRuntimeUrls;
+
+/**
+ * Each build's file URLs under the widget's `ort/` folder. The names carry their content hash, so hosts serve
+ * them with `Cache-Control: immutable`: ONNX Runtime compiles the module by streaming from that URL and the
+ * next visit reuses Chromium's compiled code instead of compiling 14 MB again.
+ */
+function runtimeUrls(folder: string): OrtRuntimeUrls {
+  const base = folder.endsWith('/') ? folder : `${folder}/`;
+  const at = (name: string) => new URL(name, base).href;
+  const { wasm, webgpu } = __FTF_ORT_RUNTIME__;
+  return {
+    wasm: { mjs: at(wasm.mjs), wasm: at(wasm.wasm) },
+    webgpu: { mjs: at(webgpu.mjs), wasm: at(webgpu.wasm) },
+  };
+}
 
 let embedder: Embedder | undefined;
 
@@ -49,7 +67,8 @@ async function load(id: number, options: WorkerLoadOptions): Promise<LoadedModel
   embedder = await createEmbedder({
     preset: options.preset,
     device: options.device,
-    wasmPaths: options.wasmPaths,
+    wasmPaths: runtimeUrls(options.wasmPaths),
+    runtimeCache: 'http',
     fallbackToWasm: true,
     onFallback: (event) => {
       fallback = event;
@@ -63,8 +82,24 @@ async function load(id: number, options: WorkerLoadOptions): Promise<LoadedModel
     ...running(embedder),
     dim: embedder.dim,
     loadMs: performance.now() - started,
+    // ONNX Runtime runs WASM threads only on cross-origin isolated pages (SharedArrayBuffer).
+    crossOriginIsolated: self.crossOriginIsolated,
     ...(fallback ? { fallback } : {}),
   };
+}
+
+/**
+ * Fetches and compiles the runtime build the model will use, from its immutable URL: the HTTP cache and the
+ * compiled-code cache are then warm when ONNX Runtime instantiates it. `auto` with WebGPU present warms nothing
+ * (which build runs is known only once the adapter is probed, with the model).
+ */
+async function warmRuntime(folder: string, device: 'auto' | 'webgpu' | 'wasm'): Promise<{ url: string | null }> {
+  const hasGpu = 'gpu' in self.navigator;
+  const build = device === 'webgpu' ? 'webgpu' : device === 'wasm' || !hasGpu ? 'wasm' : undefined;
+  if (!build) return { url: null };
+  const url = runtimeUrls(folder)[build].wasm;
+  await WebAssembly.compileStreaming(fetch(url));
+  return { url };
 }
 
 function loaded(): Embedder {
@@ -76,6 +111,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'load':
       return load(request.id, request.options);
+    case 'warm-runtime':
+      return warmRuntime(request.wasmPaths, request.device);
     case 'embed-image': {
       const started = performance.now();
       const vector = await loaded().embedImage(request.image);

@@ -3,6 +3,8 @@ import type { ModelProgress } from '@find-this-fit/sdk/embedder';
 /** What the page asks of the model worker. Every request has an id; the worker answers with the same id. */
 export type WorkerRequest =
   | { id: number; type: 'load'; options: WorkerLoadOptions }
+  /** preload: fetch and compile the runtime build for `device` ahead of the model (no weights, no session). */
+  | { id: number; type: 'warm-runtime'; wasmPaths: string; device: 'auto' | 'webgpu' | 'wasm' }
   | { id: number; type: 'embed-image'; image: ImageData }
   | { id: number; type: 'embed-text'; text: string }
   | { id: number; type: 'dispose' };
@@ -16,7 +18,7 @@ export interface WorkerLoadOptions {
   /** Model folder URL; absent = the Hugging Face hub (cached by the browser). */
   modelDir?: string;
   device: 'auto' | 'webgpu' | 'wasm';
-  /** URL prefix of ONNX Runtime's WASM files, served with the widget. */
+  /** URL of the widget's `ort/` folder (ONNX Runtime's content-hashed WASM files, served with the widget). */
   wasmPaths: string;
 }
 
@@ -41,6 +43,8 @@ export interface RunningModel {
 export interface LoadedModel extends RunningModel {
   dim: number;
   loadMs: number;
+  /** The page is cross-origin isolated, so ONNX Runtime may use WASM threads (COOP + COEP). */
+  crossOriginIsolated?: boolean;
   /** WebGPU was asked for but WASM was chosen before anything loaded (no adapter, no device, no fp16/fp32 files). */
   fallback?: WorkerFallback;
 }

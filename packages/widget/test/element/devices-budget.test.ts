@@ -37,7 +37,12 @@ describe('<find-this-fit> devices and bytes', () => {
     expect(worker).toMatch(/AutoTokenizer|InferenceSession/);
     // The ORT WASM files ship with the widget (never a CDN) and are not inlined into the worker.
     expect(worker.length).toBeLessThan(4_000_000);
-    await expect(readFile(join(DIST_DIR, 'ort/ort-wasm-simd-threaded.asyncify.wasm'))).resolves.toBeTruthy();
+    // Both builds, under content-hashed names (served with immutable caching) listed in ort-runtime.json.
+    const runtime = JSON.parse(await readFile(join(DIST_DIR, 'ort/ort-runtime.json'), 'utf8'));
+    expect(runtime.webgpu.wasm).toMatch(/^ort-wasm-simd-threaded\.asyncify\.[0-9a-f]{10}\.wasm$/);
+    expect(runtime.wasm.wasm).toMatch(/^ort-wasm-simd-threaded\.[0-9a-f]{10}\.wasm$/);
+    await expect(readFile(join(DIST_DIR, 'ort', runtime.webgpu.wasm))).resolves.toBeTruthy();
+    await expect(readFile(join(DIST_DIR, 'ort', runtime.wasm.wasm))).resolves.toBeTruthy();
   });
 
   it('ships custom-elements.json describing the element, its attributes, events, parts and custom properties', async () => {
@@ -101,7 +106,9 @@ describe('<find-this-fit> devices and bytes', () => {
     expect(detail.results[0]?.id).toBe(env.listings[0]!.id);
     const used = requests.filter((u) => /embed-worker|\/models\/|\/ort\//.test(u));
     expect(used.some((u) => u.endsWith('/widget/embed-worker.js'))).toBe(true);
-    expect(used.some((u) => u.includes('/widget/ort/ort-wasm-simd-threaded.asyncify.wasm'))).toBe(true);
+    // On WASM the worker loads the plain CPU build of ONNX Runtime, never the (twice as large) WebGPU one.
+    expect(used.some((u) => /\/widget\/ort\/ort-wasm-simd-threaded\.[0-9a-f]{10}\.wasm$/.test(u))).toBe(true);
+    expect(used.some((u) => u.includes('asyncify'))).toBe(false);
     expect(requests.every((u) => u.startsWith('http://127.0.0.1') || u.startsWith('blob:'))).toBe(true);
 
     // A second visit (same browser profile) takes the weights from the browser cache, not the network.

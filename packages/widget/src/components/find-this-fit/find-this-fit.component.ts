@@ -9,6 +9,7 @@ import { FtfCropper } from '../cropper/ftf-cropper.component.js';
 import { readFilterForm, renderFilters } from './filters.js';
 import { findThisFitStyles } from './find-this-fit.styles.js';
 import { NativeHostController } from './native-host-controller.js';
+import { type Preload, PreloadController } from './preload-controller.js';
 import { renderResultCard, resultHref } from './result-card.js';
 import { SearchController } from './search-controller.js';
 import type { Device } from './search-state.js';
@@ -91,6 +92,12 @@ export class FindThisFitElement extends FtfElement {
   @property({ attribute: 'open-in-app', type: Boolean }) openInApp = false;
   /** URL of the folder holding `embed-worker.js` and `ort/`, when they are not next to the widget's script. */
   @property({ attribute: 'assets-base' }) assetsBase: string | undefined = undefined;
+  /**
+   * How early the model is fetched: `none` (default; nothing heavy before a photo is chosen), `visible` (the
+   * runtime when the element scrolls into view, the model when the picker is hovered or focused) or `eager` (the
+   * model as soon as the element is on the page). See the README for what each costs.
+   */
+  @property() preload: Preload = 'none';
   /** Replaces any built-in string (see `FtfStrings`). */
   @property({ attribute: false }) strings: Partial<FtfStrings> = {};
 
@@ -112,6 +119,12 @@ export class FindThisFitElement extends FtfElement {
     emit: (type, detail) => this.emit(type, detail),
     focus: (selector) => this.#focus(selector),
     onFailure: (error) => this.#native.log('warn', `search failed: ${error.code}`),
+  });
+
+  readonly #preload = new PreloadController(this, {
+    mode: () => (this.preload === 'visible' || this.preload === 'eager' ? this.preload : 'none'),
+    warmRuntime: () => this.#search.warmRuntime(),
+    preloadModel: () => this.#search.preloadModel(),
   });
 
   readonly #native = new NativeHostController(this, {

@@ -57,13 +57,15 @@ export class LocalModel {
     return model;
   }
 
+  /** preload: fetch and compile the runtime in the worker (started here if need be), before any model. */
+  warmRuntime(device: 'auto' | 'webgpu' | 'wasm', choice: ModelChoice): Promise<{ url: string | null }> {
+    return this.#ensureSession(choice).warmRuntime(assetUrl(ORT_FOLDER, choice.assetsBase).href, device);
+  }
+
   /** Loads the server's model (or the chosen preset) in the worker, once. */
   load(info: InfoResponse, device: 'auto' | 'webgpu' | 'wasm', choice: ModelChoice): Promise<SessionModel> {
     if (this.#model) return this.#model;
-    this.#session ??= new ModelSession(assetUrl(WORKER_FILE, choice.assetsBase), {
-      onProgress: (event) => this.#onProgress(event),
-      onFallback: (event) => this.#hooks.onFallback(event),
-    });
+    const session = this.#ensureSession(choice);
     this.#fileProgress.clear();
     const preset = choice.model || info.model.preset;
     // The dtypes the server accepts for queries: WebGPU runs fp16/fp32 among them, WASM the index dtype.
@@ -75,7 +77,7 @@ export class LocalModel {
       ...(choice.model ? {} : { dtype: info.model.dtype, allowedDtypes: accepted.map((q) => q.dtype) }),
       ...(choice.modelUrl ? { modelDir: workerModelUrl(choice.modelUrl) } : {}),
     };
-    const model = this.#session.load(options).then((loaded) => {
+    const model = session.load(options).then((loaded) => {
       assertSameModel({ queryFingerprint: loaded.queryFingerprint }, info.model, 'its vectors would not compare');
       return loaded;
     });
@@ -104,6 +106,14 @@ export class LocalModel {
     this.#session?.terminate();
     this.#session = undefined;
     this.#model = undefined;
+  }
+
+  #ensureSession(choice: ModelChoice): ModelSession {
+    this.#session ??= new ModelSession(assetUrl(WORKER_FILE, choice.assetsBase), {
+      onProgress: (event) => this.#onProgress(event),
+      onFallback: (event) => this.#hooks.onFallback(event),
+    });
+    return this.#session;
   }
 
   #sessionOrThrow(): ModelSession {

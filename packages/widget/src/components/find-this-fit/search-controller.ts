@@ -71,6 +71,32 @@ export class SearchController implements ReactiveController {
     this.#info = undefined;
   }
 
+  /**
+   * `preload`: fetch and compile the runtime (the element became visible). Quiet: a failure here is met again,
+   * and shown, by the search that needs the model.
+   */
+  async warmRuntime(): Promise<void> {
+    const settings = this.#options.settings();
+    if (settings.device === 'server' || this.#model.loaded) return;
+    const device = settings.device === 'webgpu' || settings.device === 'wasm' ? settings.device : 'auto';
+    await this.#model.warmRuntime(device, settings).catch(() => undefined);
+  }
+
+  /**
+   * `preload`: load the model and create its session now (the picker is hovered or focused, or `eager`), so the
+   * shopper's photo finds it ready. Quiet, like `warmRuntime`; the search awaits the same load.
+   */
+  async preloadModel(): Promise<void> {
+    const settings = this.#options.settings();
+    if (settings.device === 'server' || this.#model.loaded || !settings.apiBase) return;
+    const device = settings.device === 'webgpu' || settings.device === 'wasm' ? settings.device : 'auto';
+    try {
+      await this.#model.load(await this.#ensureInfo(), device, settings);
+    } catch {
+      // the search that needs the model loads it again and shows why it failed
+    }
+  }
+
   /** The model choice changed: the next search loads the model again (the worker stays). */
   resetModel(): void {
     this.#model.forget();
