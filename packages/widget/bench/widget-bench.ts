@@ -1,32 +1,38 @@
 // pnpm bench:widget — photo chosen → results rendered, in headless Chromium (WASM), with the full-size randomly
-// initialised ViT-B/16 of the default preset (siglip-b16 contract, q8) served from localhost. Split into
-// decode+resize, model load, embed, network+search and render; cold (empty browser cache), second visit (model
-// from the Cache API) and warm (model already in the page). Prints a table; numbers go to docs/benchmarks.md.
+// initialised ViT-B/16 of the default preset (siglip-b16 contract, q8) served from localhost. Per round, alternated:
+//   cold: a fresh browser profile (nothing cached), then `--warm` more photos in the same page (warm);
+//   secondVisit: the same persistent profile after a browser restart (HTTP cache, compiled-code cache and the
+//     Cache API survive, as on a real return visit; a new page in a running browser would hide what that costs);
+//   raw: onnxruntime-web alone on the same model file (same CPU build, no widget), the steady-embed baseline.
+// Prints per-stage medians with [min–max]; `--json` prints the summary as JSON instead.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCatalogue, renderListingImage } from '@find-this-fit/fixture-marketplace';
 import { FindThisFit, fingerprintOf, getPreset } from '@find-this-fit/sdk';
 import { createLogger, loadConfig, startServer } from '@find-this-fit/server';
-import { launchChromium } from '@find-this-fit/testing/chromium';
 import { writeRandomVit } from '@find-this-fit/testing/fixture-model';
 import { MODELS_DIR } from '@find-this-fit/testing/paths';
 import { upscaled } from '@find-this-fit/testing/photos';
-import type { Page } from 'playwright-core';
+import { serveStatic } from '@find-this-fit/testing/static-server';
+import { type BrowserContext, chromium } from 'playwright-core';
 import type { FtfResultsDetail } from '../src/events.js';
 import { PUBLISHABLE, SECRET, serveShopPage } from '../test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../test/helpers/widget-page.js';
 
 const { values } = parseArgs({
   options: {
-    warm: { type: 'string', default: '5' },
-    cold: { type: 'string', default: '2' },
+    warm: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     items: { type: 'string', default: '2000' },
+    json: { type: 'boolean', default: false },
   },
 });
 const WARM_RUNS = Math.max(1, Number(values.warm));
-const COLD_RUNS = Math.max(1, Number(values.cold));
+const ROUNDS = Math.max(1, Number(values.rounds));
 const ITEMS = Math.max(100, Number(values.items));
 const ARCH = 'vit-b16-siglip';
 const PRESET = getPreset('siglip-b16');
@@ -52,27 +58,111 @@ function randomUnitVector(dim: number): number[] {
   return v.map((x) => x / norm);
 }
 
-type Row = { scenario: string } & Partial<
-  Record<'decodeMs' | 'modelLoadMs' | 'embedMs' | 'searchMs' | 'renderMs' | 'totalMs', number>
->;
+type Timings = FtfResultsDetail['timings'];
+type Stage = 'totalMs' | 'loadMs' | 'firstEmbedMs' | 'searchMs' | 'decodeMs' | 'renderMs';
+type Summary = Record<Stage, number> & { n: number; range: Partial<Record<Stage, [number, number]>> };
 
-function row(scenario: string, runs: FtfResultsDetail['timings'][]): Row {
-  const pick = (key: keyof FtfResultsDetail['timings']) =>
-    median(runs.map((t) => t[key]).filter((x): x is number => x !== undefined));
-  return {
-    scenario: `${scenario} (n=${runs.length})`,
-    decodeMs: pick('decodeMs'),
-    modelLoadMs: pick('modelLoadMs'),
-    embedMs: pick('embedMs'),
-    searchMs: pick('searchMs'),
-    renderMs: pick('renderMs'),
-    totalMs: pick('totalMs'),
+/** Medians (and ranges) per stage; `loadMs` is the model load, `firstEmbedMs` the embed of that search. */
+function summarise(runs: Timings[]): Summary {
+  const stage = (pick: (t: Timings) => number | undefined) =>
+    runs.map(pick).filter((x): x is number => x !== undefined);
+  const stages: Record<Stage, number[]> = {
+    totalMs: stage((t) => t.totalMs),
+    loadMs: stage((t) => t.modelLoadMs ?? 0),
+    firstEmbedMs: stage((t) => t.embedMs),
+    searchMs: stage((t) => t.searchMs),
+    decodeMs: stage((t) => t.decodeMs),
+    renderMs: stage((t) => t.renderMs),
   };
+  const out = { n: runs.length, range: {} } as Summary;
+  for (const [key, xs] of Object.entries(stages) as [Stage, number[]][]) {
+    out[key] = Math.round(median(xs));
+    if (xs.length) out.range[key] = [Math.round(Math.min(...xs)), Math.round(Math.max(...xs))];
+  }
+  return out;
+}
+
+/** Debian's Chromium on a persistent profile folder, with the widget tests' flags (WASM only, no GPU). */
+function launchProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** onnxruntime-web's own files (the build transformers.js uses), for the raw baseline page. */
+function ortWebDist(): string {
+  const fromSdk = createRequire(createRequire(import.meta.url).resolve('@find-this-fit/sdk'));
+  const fromTransformers = createRequire(fromSdk.resolve('@huggingface/transformers'));
+  return dirname(fromTransformers.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+}
+
+/**
+ * Raw onnxruntime-web on the same model file, in a fresh profile: session create, first run and the median of
+ * `runs` more on a 224×224 input (the same CPU build, single-threaded like the widget on a non-isolated page).
+ */
+async function rawOrt(
+  baseUrl: string,
+  runs: number,
+): Promise<{ loadMs: number; firstEmbedMs: number; steadyMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ftf-bench-raw-'));
+  const context = await launchProfile(dir);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    return await page.evaluate(
+      async ({ baseUrl, runs }) => {
+        const ort = await import(`${baseUrl}/ortweb/ort.wasm.min.mjs`);
+        ort.env.wasm.wasmPaths = {
+          mjs: `${baseUrl}/ortweb/ort-wasm-simd-threaded.mjs`,
+          wasm: `${baseUrl}/ortweb/ort-wasm-simd-threaded.wasm`,
+        };
+        const started = performance.now();
+        const bytes = new Uint8Array(
+          await (await fetch(`${baseUrl}/models/vit-b16-siglip/onnx/vision_model_quantized.onnx`)).arrayBuffer(),
+        );
+        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+        const loadMs = performance.now() - started;
+        const input = new ort.Tensor(
+          'float32',
+          new Float32Array(3 * 224 * 224).map(() => Math.random()),
+          [1, 3, 224, 224],
+        );
+        const run = async () => {
+          const t = performance.now();
+          await session.run({ [session.inputNames[0]]: input });
+          return performance.now() - t;
+        };
+        const firstEmbedMs = await run();
+        const steady: number[] = [];
+        for (let i = 0; i < runs; i++) steady.push(await run());
+        steady.sort((a, b) => a - b);
+        return { loadMs, firstEmbedMs, steadyMs: steady[steady.length >> 1] as number };
+      },
+      { baseUrl, runs },
+    );
+  } finally {
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
   await ensureModel();
   const { page: pageServer, pageRoot } = await serveShopPage();
+  const rawServer = await serveStatic(
+    { '/ortweb/': ortWebDist(), '/models/': MODELS_DIR, '/': pageRoot },
+    { isolated: false },
+  );
   const dataDir = join(pageRoot, 'data');
   const config = loadConfig({
     PORT: '0',
@@ -105,10 +195,9 @@ async function main() {
   const sample = await renderListingImage(catalogue[0]!);
   await import('node:fs/promises').then((fs) => fs.writeFile(join(pageRoot, 'listing.jpg'), sample));
   const photos = await Promise.all(
-    catalogue.slice(0, WARM_RUNS + COLD_RUNS + 1).map(async (l) => upscaled(await renderListingImage(l), 1600)),
+    catalogue.slice(0, WARM_RUNS + 2).map(async (l) => upscaled(await renderListingImage(l), 1600)),
   );
 
-  const browser = await launchChromium();
   const attributes = {
     'api-base': api.url,
     'api-key': PUBLISHABLE,
@@ -117,43 +206,97 @@ async function main() {
     k: '20',
     'min-score': '-1',
   };
-  const cold: FtfResultsDetail['timings'][] = [];
-  const secondVisit: FtfResultsDetail['timings'][] = [];
-  const warm: FtfResultsDetail['timings'][] = [];
+  const cold: Timings[] = [];
+  const secondVisit: Timings[] = [];
+  const warm: Timings[] = [];
+  const raw: { loadMs: number; firstEmbedMs: number; steadyMs: number }[] = [];
+  const loads: number[] = [];
   try {
-    for (let run = 0; run < COLD_RUNS; run++) {
-      const context = await browser.newContext(); // a fresh profile: nothing cached
-      let page: Page = await openWidgetAt(context, pageServer.url, attributes);
-      process.stderr.write(`cold run ${run + 1}/${COLD_RUNS}…\n`);
-      cold.push((await choosePhoto(page, photos[run]!, 'photo.jpg', 600_000)).timings);
-      if (run === 0) {
-        for (let i = 0; i < WARM_RUNS; i++)
-          warm.push((await choosePhoto(page, photos[COLD_RUNS + i]!, 'photo.jpg', 600_000)).timings);
+    for (let round = 0; round < ROUNDS; round++) {
+      loads.push(loadavg()[0] ?? 0);
+      // Alternate which goes first, so drift in the machine's load does not favour one side.
+      const widgetRound = async () => {
+        const profile = await mkdtemp(join(tmpdir(), 'ftf-bench-profile-'));
+        try {
+          process.stderr.write(`round ${round + 1}/${ROUNDS}: first visit (fresh profile)…\n`);
+          let context = await launchProfile(profile);
+          let page = await openWidgetAt(context, pageServer.url, attributes);
+          cold.push((await choosePhoto(page, photos[0]!, 'photo.jpg', 600_000)).timings);
+          for (let i = 0; i < WARM_RUNS; i++)
+            warm.push((await choosePhoto(page, photos[2 + i]!, 'photo.jpg', 600_000)).timings);
+          await context.close(); // the browser exits: only what it wrote to the profile survives
+          process.stderr.write(`round ${round + 1}/${ROUNDS}: second visit (same profile, browser restarted)…\n`);
+          context = await launchProfile(profile);
+          page = await openWidgetAt(context, pageServer.url, attributes);
+          secondVisit.push((await choosePhoto(page, photos[1]!, 'photo.jpg', 600_000)).timings);
+          await context.close();
+        } finally {
+          await rm(profile, { recursive: true, force: true });
+        }
+      };
+      const rawRound = async () => {
+        process.stderr.write(`round ${round + 1}/${ROUNDS}: raw onnxruntime-web…\n`);
+        raw.push(await rawOrt(rawServer.url, WARM_RUNS));
+      };
+      if (round % 2 === 0) {
+        await widgetRound();
+        await rawRound();
+      } else {
+        await rawRound();
+        await widgetRound();
       }
-      await page.close();
-      page = await openWidgetAt(context, pageServer.url, attributes); // same profile: the model is in the Cache API
-      secondVisit.push((await choosePhoto(page, photos[run]!, 'photo.jpg', 600_000)).timings);
-      await context.close();
     }
   } finally {
-    await browser.close();
     await api.close();
     await pageServer.close();
+    await rawServer.close();
     await rm(pageRoot, { recursive: true, force: true });
   }
-  const rows = [
-    row('cold: empty cache, model over localhost', cold),
-    row('second visit: model from browser cache', secondVisit),
-    row('warm: model loaded, next photo', warm),
-  ];
+  const warmSummary = summarise(warm);
+  const rawSteady = Math.round(median(raw.map((r) => r.steadyMs)));
+  const summary = {
+    setup: `headless Chromium, WASM (CPU build, ${'1 thread: page not cross-origin isolated'}), random ViT-B/16 q8 (siglip-b16 contract), ${ITEMS} listings, 1600 px JPEG`,
+    rounds: ROUNDS,
+    loadAverage: loads.map((l) => Math.round(l * 100) / 100),
+    cold: summarise(cold),
+    secondVisit: summarise(secondVisit),
+    warm: warmSummary,
+    rawOrt: {
+      n: raw.length,
+      loadMs: Math.round(median(raw.map((r) => r.loadMs))),
+      firstEmbedMs: Math.round(median(raw.map((r) => r.firstEmbedMs))),
+      steadyEmbedMs: rawSteady,
+    },
+    ratios: {
+      secondVisitFirstEmbedOverSteady: +(summarise(secondVisit).firstEmbedMs / warmSummary.firstEmbedMs).toFixed(2),
+      coldFirstEmbedOverSteady: +(summarise(cold).firstEmbedMs / warmSummary.firstEmbedMs).toFixed(2),
+      steadyOverRawOrt: +(warmSummary.firstEmbedMs / rawSteady).toFixed(2),
+    },
+  };
+  if (values.json) {
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
   console.log(
-    `\nwidget, headless Chromium ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}, WASM, random ViT-B/16 q8 (siglip-b16 contract), ${ITEMS} listings, photo 1600 px JPEG`,
+    `\nwidget: ${summary.setup}; ${ROUNDS} alternated rounds; load average ${summary.loadAverage.join(', ')}`,
   );
+  const cell = (s: Summary, key: Stage) => `${s[key]} [${s.range[key]?.join('–') ?? ''}]`;
   console.table(
-    rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v])),
-    ),
+    (['cold', 'secondVisit', 'warm'] as const).map((name) => {
+      const s = summary[name];
+      return {
+        scenario: `${name} (n=${s.n})`,
+        totalMs: cell(s, 'totalMs'),
+        loadMs: cell(s, 'loadMs'),
+        firstEmbedMs: cell(s, 'firstEmbedMs'),
+        searchMs: cell(s, 'searchMs'),
+        decodeMs: cell(s, 'decodeMs'),
+        renderMs: cell(s, 'renderMs'),
+      };
+    }),
   );
+  console.log('raw onnxruntime-web, same model file:', summary.rawOrt);
+  console.log('ratios:', summary.ratios);
 }
 
 main().catch((error) => {
