@@ -20,7 +20,7 @@ import { upscaled } from '@find-this-fit/testing/photos';
 import { serveStatic } from '@find-this-fit/testing/static-server';
 import { type BrowserContext, chromium } from 'playwright-core';
 import type { FtfResultsDetail } from '../src/events.js';
-import { PUBLISHABLE, SECRET, serveShopPage } from '../test/helpers/widget-env.js';
+import { DIST_DIR, PUBLISHABLE, SECRET, serveShopPage } from '../test/helpers/widget-env.js';
 import { choosePhoto, openWidgetAt } from '../test/helpers/widget-page.js';
 
 const { values } = parseArgs({
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     items: { type: 'string', default: '2000' },
     json: { type: 'boolean', default: false },
+    // Serve the shop page cross-origin isolated (COOP same-origin + COEP), so ONNX Runtime may use WASM threads.
+    isolated: { type: 'boolean', default: false },
   },
 });
 const WARM_RUNS = Math.max(1, Number(values.warm));
@@ -159,7 +161,13 @@ async function rawOrt(
 
 async function main() {
   await ensureModel();
-  const { page: pageServer, pageRoot } = await serveShopPage();
+  const shop = await serveShopPage();
+  const { pageRoot } = shop;
+  let pageServer = shop.page;
+  if (values.isolated) {
+    await pageServer.close();
+    pageServer = await serveStatic({ '/widget/': DIST_DIR, '/models/': MODELS_DIR, '/': pageRoot }, { isolated: true });
+  }
   const rawServer = await serveStatic(
     { '/ortweb/': ortWebDist(), '/models/': MODELS_DIR, '/': pageRoot },
     { isolated: false },
@@ -256,7 +264,7 @@ async function main() {
   const warmSummary = summarise(warm);
   const rawSteady = Math.round(median(raw.map((r) => r.steadyMs)));
   const summary = {
-    setup: `headless Chromium, WASM (CPU build, ${'1 thread: page not cross-origin isolated'}), random ViT-B/16 q8 (siglip-b16 contract), ${ITEMS} listings, 1600 px JPEG`,
+    setup: `headless Chromium, WASM (CPU build, ${values.isolated ? 'cross-origin isolated: ONNX Runtime threads on' : '1 thread: page not cross-origin isolated'}), random ViT-B/16 q8 (siglip-b16 contract), ${ITEMS} listings, 1600 px JPEG`,
     rounds: ROUNDS,
     loadAverage: loads.map((l) => Math.round(l * 100) / 100),
     cold: summarise(cold),
