@@ -10,6 +10,7 @@ import { identifyCaller } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
+import { limitDecodeThreads } from './image-check.js';
 import { createImageEmbedder, type ImageEmbedder } from './image-embedder.js';
 import { type AppMetrics, createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
@@ -61,6 +62,7 @@ export function createApp(options: AppOptions): FindThisFitApp {
   const embedder: ImageEmbedder = createImageEmbedder(config, options.embedder);
   const schemas = buildSchemas(config.limits, config.appUrlSchemes);
   const imageWork = new WorkQueue(config.limits.imageConcurrency, config.limits.imageQueueMax, 'image searches');
+  limitDecodeThreads(config.limits.imageDecodeThreads);
   const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder, imageWork };
   let openapi: unknown;
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_PRESET, fingerprintOf, getPreset, isPresetName, type ModelPreset, PRESETS } from '@find-this-fit/sdk';
 import {
   ConfigError,
@@ -28,6 +29,9 @@ import {
 import { VECTOR_TYPES, type VectorType } from './store/types.js';
 
 export { ConfigError, type LogLevel, type PublishableKey };
+
+/** Half the cores (at least 1): hostile uploads can then never take the cores vector search runs on. */
+const DEFAULT_IMAGE_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 
 /** Everything the server reads from the environment, validated once at start-up. */
 export interface Config {
@@ -68,6 +72,8 @@ export interface Config {
     imageQueueMax: number;
     /** Per-image decode time limit (sharp's `timeout`), seconds. */
     imageTimeoutSeconds: number;
+    /** libvips threads per decode (0 = its default, one per core). */
+    imageDecodeThreads: number;
     maxK: number;
     maxBatch: number;
   };
@@ -141,12 +147,20 @@ export const SETTINGS = {
   FTF_MAX_ADMIN_BODY_BYTES: { schema: int(1024, 2 ** 30, 16 * 1024 * 1024), doc: 'max JSON body for admin upserts' },
   FTF_MAX_IMAGE_BYTES: { schema: int(1024, 2 ** 30, 8 * 1024 * 1024), doc: 'max image upload for /v1/search/image' },
   FTF_MAX_IMAGE_PIXELS: { schema: int(1, 2 ** 31, 40_000_000), doc: 'max image width × height' },
-  FTF_IMAGE_CONCURRENCY: { schema: int(1, 64, 2), doc: 'images decoded and embedded at once (/v1/search/image)' },
+  FTF_IMAGE_CONCURRENCY: {
+    schema: int(1, 64, DEFAULT_IMAGE_CONCURRENCY),
+    defaultDoc: 'half the cores',
+    doc: 'images decoded and embedded at once (/v1/search/image); the other cores stay free for vector search',
+  },
   FTF_IMAGE_QUEUE_MAX: {
     schema: int(0, 10_000, 8),
     doc: 'images allowed to wait for a decode slot; past it 503 overloaded + Retry-After',
   },
   FTF_IMAGE_TIMEOUT_SECONDS: { schema: int(1, 3600, 5), doc: 'per-image decode time limit; past it 400' },
+  FTF_IMAGE_DECODE_THREADS: {
+    schema: int(0, 64, 1),
+    doc: 'libvips threads per image decode (0 = one per core); with FTF_IMAGE_CONCURRENCY it caps the cores image work can take',
+  },
   FTF_MAX_K: { schema: int(1, 1000, 100), doc: 'max results per page' },
   FTF_MAX_BATCH: { schema: int(1, 100_000, 500), doc: 'max items per admin upsert' },
   FTF_HNSW_M: { schema: int(2, 100, 16), doc: 'HNSW max connections per layer' },
@@ -237,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       imageConcurrency: e.FTF_IMAGE_CONCURRENCY,
       imageQueueMax: e.FTF_IMAGE_QUEUE_MAX,
       imageTimeoutSeconds: e.FTF_IMAGE_TIMEOUT_SECONDS,
+      imageDecodeThreads: e.FTF_IMAGE_DECODE_THREADS,
       maxK: e.FTF_MAX_K,
       maxBatch: e.FTF_MAX_BATCH,
     },

@@ -24,6 +24,15 @@ export async function assertImageWithinPixels(image: Buffer, maxPixels: number):
   }
 }
 
+/**
+ * libvips threads per decode, process-wide. Its default (one per core) lets FTF_IMAGE_CONCURRENCY decodes take
+ * concurrency × cores threads, so a few hostile uploads could occupy every core vector search needs; at 1, image
+ * work takes at most FTF_IMAGE_CONCURRENCY cores.
+ */
+export function limitDecodeThreads(threads: number): void {
+  if (threads > 0) sharp.concurrency(threads);
+}
+
 // Larger than any model input (224–384 px): the embedder's own preprocessing does the final resize.
 const DECODED_MAX_SIDE = 1024;
 
