@@ -3,6 +3,7 @@
 //   node search-by-image.mjs photo.jpg [--k 10] [--server]
 // Env: FTF_BASE_URL (default http://127.0.0.1:8787), FTF_API_KEY (publishable key, unless the server is open),
 //      FTF_MODEL_DIR (a local copy of the server's model; else it loads from the hub), --server = embed server-side.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FindThisFit, isFindThisFitError } from '@find-this-fit/sdk';
 
@@ -10,8 +11,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { k: { type: 'string', default: '10' }, server: { type: 'boolean', default: false } },
 });
-const [image] = positionals;
-if (!image) {
+const [imagePath] = positionals;
+if (!imagePath) {
   console.error('usage: node search-by-image.mjs <photo> [--k 10] [--server]');
   process.exit(1);
 }
@@ -32,6 +33,8 @@ const money = (price) =>
 
 try {
   const info = await client.info();
+  // The client takes bytes, never a path: it has no file-system branch, so the same code runs in browsers.
+  const image = await readFile(imagePath);
   const page = await client.searchByImage(image, { k: Number(values.k), server: values.server });
   console.log(
     `${page.results.length} results from ${info.name} (${info.model.preset}, ${info.items.active} listings) in ${page.tookMs} ms`,
