@@ -10,6 +10,7 @@ import { identifyCaller } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
+import { type Route, registerRoutes } from './http/route.js';
 import { limitDecodeThreads } from './image-check.js';
 import { createImageEmbedder, type ImageEmbedder } from './image-embedder.js';
 import { type AppMetrics, createMetrics } from './metrics.js';
@@ -66,16 +67,20 @@ export function createApp(options: AppOptions): FindThisFitApp {
   const deps: RouteDeps = { store, config, logger, metrics, schemas, embedder, imageWork };
   let openapi: unknown;
 
+  // Every route once: the router mounts these and /openapi.json describes these same declarations.
+  const routes: Route[] = [
+    ...infoRoutes(deps),
+    ...searchRoutes(deps),
+    ...itemRoutes(deps),
+    ...adminRoutes(deps),
+    ...opsRoutes(deps, () => {
+      openapi ??= buildOpenApi(config, schemas, routes);
+      return openapi;
+    }),
+  ];
   // Case-sensitive: /V1/search is not an API path (404), so no spelling reaches a route the limiter did not count.
   const router = new Router({ sensitive: true });
-  infoRoutes(router, deps);
-  searchRoutes(router, deps);
-  itemRoutes(router, deps);
-  adminRoutes(router, deps);
-  opsRoutes(router, deps, () => {
-    openapi ??= buildOpenApi(config, schemas);
-    return openapi;
-  });
+  registerRoutes(router, routes, config);
 
   app.use(requestId());
   app.use(accessLog(logger, metrics));

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Config } from './config.js';
-import { IMAGE_TYPES } from './http/read-body.js';
+import {
+  type ErrorStatus,
+  openApiPath,
+  pathParamNames,
+  type Route,
+  type RouteAccess,
+  type RouteResponse,
+} from './http/route.js';
 import { filtersSchema, responseSchemas, type Schemas } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -9,38 +16,94 @@ type Json = Record<string, unknown>;
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: Json) => ({ content: { 'application/json': { schema } } });
 
-/** The error statuses each operation can answer, all with the same body. */
-function errors(...statuses: number[]): Record<string, Json> {
-  const text: Record<number, string> = {
-    400: 'Invalid input (details.fields names each field)',
-    401: 'Missing or unknown API key',
-    403: 'Wrong key kind, origin not allowed, or admin disabled',
-    404: 'Not found',
-    409: 'Model mismatch: the vectors come from another model',
-    413: 'Body, image or batch too large',
-    415: 'Unsupported media type',
-    429: 'Rate limited (see Retry-After)',
-    503: 'Store or model unavailable',
-  };
-  return Object.fromEntries(
-    statuses.map((s) => [String(s), { description: text[s] ?? 'Error', ...json(ref('ErrorBody')) }]),
-  );
+const ERROR_TEXT: Record<ErrorStatus, string> = {
+  400: 'Invalid input (details.fields names each field)',
+  401: 'Missing or unknown API key',
+  403: 'Wrong key kind, origin not allowed, or admin disabled',
+  404: 'Not found',
+  409: 'Model mismatch: the vectors come from another model',
+  413: 'Body, image or batch too large',
+  415: 'Unsupported media type',
+  429: 'Rate limited (see Retry-After)',
+  503: 'Store or model unavailable',
+};
+
+/**
+ * Both headers carry either kind of key (`http/keys.ts`); the secret schemes are the same headers named apart,
+ * because only a secret key passes an `admin` route and the spec should say so.
+ */
+const SECURITY_SCHEMES = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'Publishable (search/read) or secret (admin) key' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+  secretBearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Secret key (FTF_SECRET_KEYS); publishable keys get 403',
+  },
+  secretApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Secret key (FTF_SECRET_KEYS)' },
+};
+
+/** What `requireAccess` lets through, as OpenAPI security; `undefined` = no key needed (nothing is global). */
+function securityFor(access: RouteAccess, config: Pick<Config, 'open'>): Json[] | undefined {
+  switch (access) {
+    case 'public':
+      return undefined;
+    case 'read': {
+      const anyKey = [{ bearer: [] }, { apiKey: [] }];
+      // FTF_OPEN: reads work without a key too; `{}` is OpenAPI's "no credentials".
+      return config.open ? [...anyKey, {}] : anyKey;
+    }
+    case 'admin':
+      return [{ secretBearer: [] }, { secretApiKey: [] }];
+  }
 }
 
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d+$' } };
-const READ = [{ bearer: [] }, { apiKey: [] }];
+/** Zod schema → JSON Schema: a `$ref` when it is a named component, inline otherwise. */
+type Describe = (schema: z.ZodType) => Json;
 
-/** Query-string schemas → OpenAPI parameters, one per property. */
-function queryParams(schema: Json): Json[] {
-  const properties = (schema.properties ?? {}) as Record<string, Json>;
-  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+function response(r: RouteResponse, describe: Describe): Json {
+  const content = { ...(r.json ? json(describe(r.json)).content : {}), ...r.content };
+  return Object.keys(content).length > 0 ? { description: r.description, content } : { description: r.description };
+}
+
+/** One parameter per property of the query schema; every query option is optional. */
+function queryParams(query: z.ZodType | undefined, inline: Describe): Json[] {
+  const properties = (query ? (inline(query).properties ?? {}) : {}) as Record<string, Json>;
+  return Object.entries(properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+}
+
+function operation(route: Route, config: Config, describe: Describe, inline: Describe): Json {
+  const op: Json = { summary: route.summary };
+  if (route.description) op.description = route.description;
+  const security = securityFor(route.access, config);
+  if (security) op.security = security;
+  const parameters = [
+    ...pathParamNames(route.path).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: route.params?.[name] ?? { type: 'string' },
+    })),
+    ...queryParams(route.query, inline),
+  ];
+  if (parameters.length > 0) op.parameters = parameters;
+  if (route.body) {
+    const content = 'json' in route.body ? json(describe(route.body.json)).content : route.body.content;
+    op.requestBody = { required: true, content };
+  }
+  const errors = route.errors.map((s) => [String(s), { description: ERROR_TEXT[s], ...json(ref('ErrorBody')) }]);
+  op.responses = {
+    ...Object.fromEntries(Object.entries(route.responses).map(([status, r]) => [status, response(r, describe)])),
+    ...Object.fromEntries(errors),
+  };
+  return op;
 }
 
 /**
- * OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12 is 3.1's
- * own dialect, so the converted schemas drop in unchanged).
+ * OpenAPI 3.1 generated from the route declarations the router mounts and the zod schemas that validate
+ * requests (JSON Schema 2020-12 is 3.1's own dialect, so the converted schemas drop in unchanged).
  */
-export function buildOpenApi(config: Config, schemas: Schemas): Json {
+export function buildOpenApi(config: Config, schemas: Schemas, routes: readonly Route[]): Json {
   const registry = z.registry<{ id: string }>();
   registry.add(schemas.searchRequest, { id: 'SearchRequest' });
   registry.add(filtersSchema, { id: 'SearchFilters' });
@@ -62,9 +125,17 @@ export function buildOpenApi(config: Config, schemas: Schemas): Json {
     delete (schema as Json).$schema;
     delete (schema as Json).$id;
   }
-  const toJson = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
+  const inline: Describe = (s) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
+  const describe: Describe = (s) => {
+    const id = registry.get(s)?.id;
+    return id ? ref(id) : inline(s);
+  };
 
-  const searchParams = { k: `1..${config.limits.maxK}, default 20` };
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method]: operation(route, config, describe, inline) };
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -72,121 +143,7 @@ export function buildOpenApi(config: Config, schemas: Schemas): Json {
       version: SERVER_VERSION,
       description: `Vector search over second-hand listings. Model: ${config.model.preset.name} (${config.model.fingerprint}). Errors: { error: { code, message, details? } }; every response has x-request-id.`,
     },
-    components: {
-      schemas: components,
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'Publishable (search/read) or secret (admin) key' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-      },
-    },
-    paths: {
-      '/v1/info': {
-        get: {
-          summary: 'Model, index, counts and limits',
-          security: READ,
-          responses: { '200': { description: 'Server info', ...json(ref('InfoResponse')) }, ...errors(401, 403, 429) },
-        },
-      },
-      '/v1/search': {
-        post: {
-          summary: 'Nearest listings to a query vector',
-          description: searchParams.k,
-          security: READ,
-          requestBody: { required: true, ...json(ref('SearchRequest')) },
-          responses: {
-            '200': { description: 'One page of results, best first', ...json(ref('SearchResponse')) },
-            ...errors(400, 401, 403, 409, 413, 415, 429, 503),
-          },
-        },
-      },
-      '/v1/search/image': {
-        post: {
-          summary: 'Search with an image; the server embeds it with the index model',
-          security: READ,
-          parameters: queryParams(toJson(schemas.imageSearchQuery)),
-          requestBody: {
-            required: true,
-            content: {
-              ...Object.fromEntries(IMAGE_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
-              'multipart/form-data': {
-                schema: {
-                  type: 'object',
-                  required: ['image'],
-                  properties: { image: { type: 'string', format: 'binary' } },
-                },
-              },
-            },
-          },
-          responses: {
-            '200': { description: 'One page of results', ...json(ref('SearchResponse')) },
-            ...errors(400, 401, 403, 413, 415, 429, 503),
-          },
-        },
-      },
-      '/v1/items': {
-        put: {
-          summary: 'Bulk upsert by (source, externalId) (secret key)',
-          security: READ,
-          requestBody: { required: true, ...json(ref('UpsertRequest')) },
-          responses: {
-            '200': { description: 'Ids in the order of items', ...json(ref('UpsertResponse')) },
-            ...errors(400, 401, 403, 409, 413, 415, 429, 503),
-          },
-        },
-      },
-      '/v1/items/{id}': {
-        get: {
-          summary: 'One listing',
-          security: READ,
-          parameters: [idParam],
-          responses: { '200': { description: 'The listing', ...json(ref('Listing')) }, ...errors(401, 403, 404, 429) },
-        },
-        delete: {
-          summary: 'Delete a listing (secret key)',
-          security: READ,
-          parameters: [idParam],
-          responses: { '204': { description: 'Deleted' }, ...errors(401, 403, 404, 429) },
-        },
-      },
-      '/v1/items/{id}/status': {
-        post: {
-          summary: 'Mark a listing active, sold or removed (secret key)',
-          security: READ,
-          parameters: [idParam],
-          requestBody: { required: true, ...json(ref('StatusRequest')) },
-          responses: {
-            '200': { description: 'The updated listing', ...json(ref('Listing')) },
-            ...errors(400, 401, 403, 404, 415, 429),
-          },
-        },
-      },
-      '/v1/items/{id}/similar': {
-        get: {
-          summary: 'More like this: listings nearest to a stored listing',
-          security: READ,
-          parameters: [idParam, ...queryParams(toJson(schemas.similarQuery))],
-          responses: {
-            '200': { description: 'One page of results', ...json(ref('SearchResponse')) },
-            ...errors(400, 401, 403, 404, 429),
-          },
-        },
-      },
-      '/healthz': { get: { summary: 'Process is up', responses: { '200': { description: 'OK' } } } },
-      '/readyz': {
-        get: {
-          summary: 'Database reachable and model known',
-          responses: { '200': { description: 'Ready' }, ...errors(503) },
-        },
-      },
-      '/metrics': {
-        get: {
-          summary: 'Prometheus metrics',
-          responses: { '200': { description: 'Text exposition format', content: { 'text/plain': {} } } },
-        },
-      },
-      '/openapi.json': {
-        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', ...json({}) } } },
-      },
-    },
+    components: { schemas: components, securitySchemes: SECURITY_SCHEMES },
+    paths,
   };
 }

@@ -21,6 +21,9 @@ export interface RouteDeps {
 
 const MAX_ID = 9_223_372_036_854_775_807n; // bigint column
 
+/** A listing id in a path, as the spec describes it (`parseId` below decides; anything else is a 404). */
+export const LISTING_ID_PARAM = { type: 'string', pattern: '^\\d+$' };
+
 /** Listing ids are digit strings; anything else cannot exist, so it is a 404 rather than a database error. */
 export function parseId(raw: string | undefined): string {
   if (raw === undefined || !/^\d{1,19}$/.test(raw) || BigInt(raw) > MAX_ID) {
